@@ -1,0 +1,25 @@
+import { BackendHealth, RunFile, RunLimits, RunResult } from '../run-spec';
+
+/** A run already turned into a command: the language layer did its part. */
+export interface PreparedRun {
+  /** Command inside the sandbox, cwd /work. */
+  argv: string[];
+  /** Written into /work before the program starts (the source file included). */
+  files: RunFile[];
+  stdin?: string;
+  limits: RunLimits;
+}
+
+export interface SandboxBackend {
+  readonly name: 'bwrap' | 'docker';
+  probe(): Promise<BackendHealth>;
+  execute(run: PreparedRun): Promise<RunResult>;
+}
+
+/** The only environment user code ever sees. */
+export const SANDBOX_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PATH: '/usr/local/bin:/usr/bin:/bin',
+  HOME: '/tmp',
+  LANG: 'C.UTF-8',
+  TMPDIR: '/tmp',
+});
