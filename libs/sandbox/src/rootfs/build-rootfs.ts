@@ -1,0 +1,173 @@
+import { spawn, SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOTFS_DEFINITION } from './rootfs-definition';
+import { rootfsInfo, RootfsInfo, sandboxDataDir } from './rootfs-info';
+
+export type Log = (line: string) => void;
+
+interface CmdResult {
+  code: number | null;
+  stdout: string;
+}
+
+function run(cmd: string, args: string[], log: Log | null, opts: SpawnOptions = {}): Promise<CmdResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const onData = (chunk: Buffer, keep: boolean) => {
+      const text = chunk.toString('utf8');
+      if (keep) stdout += text;
+      if (log) for (const line of text.split('\n')) if (line.trim()) log(line);
+    };
+    child.stdout!.on('data', (c: Buffer) => onData(c, true));
+    child.stderr!.on('data', (c: Buffer) => onData(c, false));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout }));
+  });
+}
+
+async function must(cmd: string, args: string[], log: Log | null): Promise<string> {
+  const r = await run(cmd, args, log);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}`);
+  return r.stdout;
+}
+
+async function ensureDebootstrap(log: Log): Promise<void> {
+  if (existsSync('/usr/sbin/debootstrap')) return;
+  log('debootstrap missing: installing it with apt-get');
+  await must('apt-get', ['install', '-y', '--no-install-recommends', 'debootstrap'], log);
+}
+
+async function removeStaleBuilds(dataDir: string): Promise<void> {
+  for (const name of await readdir(dataDir)) {
+    const m = /^rootfs-[0-9a-f]+\.tmp-(\d+)$/.exec(name);
+    if (!m) continue;
+    let alive = true;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) await rm(join(dataDir, name), { recursive: true, force: true });
+  }
+}
+
+async function finishTree(root: string, log: Log): Promise<Record<string, string>> {
+  log('post-install: cleaning apt caches, creating /work, dropping setuid bits');
+  await rm(join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
+  await mkdir(join(root, 'var/cache/apt/archives/partial'), { recursive: true });
+  await rm(join(root, 'var/lib/apt/lists'), { recursive: true, force: true });
+  await mkdir(join(root, 'var/lib/apt/lists/partial'), { recursive: true });
+  await mkdir(join(root, 'work'), { recursive: true });
+  await chmod(join(root, 'work'), 0o755);
+  await chmod(join(root, 'tmp'), 0o1777);
+  await writeFile(join(root, 'etc/hostname'), 'sandbox\n');
+  await writeFile(join(root, 'etc/hosts'), '127.0.0.1 localhost sandbox\n::1 localhost\n');
+  await must('find', [root, '-xdev', '-type', 'f', '-perm', '/6000', '-exec', 'chmod', 'ug-s', '{}', '+'], log);
+  const out = await must(
+    'chroot',
+    [root, 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n', ...ROOTFS_DEFINITION.packages],
+    null,
+  );
+  const versions: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const [pkg, ver] = line.trim().split(' ');
+    if (pkg && ver) versions[pkg] = ver;
+  }
+  return versions;
+}
+
+export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
+  const info = rootfsInfo();
+  if (info.built) {
+    log(`rootfs ${info.hash} up to date: ${info.dir}`);
+    return info;
+  }
+  if (process.getuid?.() !== 0) throw new Error('building the rootfs needs root (debootstrap, chroot)');
+  await ensureDebootstrap(log);
+  const dataDir = sandboxDataDir();
+  await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  await removeStaleBuilds(dataDir);
+  const tmp = `${info.dir}.tmp-${process.pid}`;
+  const def = ROOTFS_DEFINITION;
+  const cacheDir = join(dataDir, 'debs');
+  await mkdir(cacheDir, { recursive: true });
+  log(`building rootfs ${info.hash} (${def.suite} ${def.variant}: ${def.packages.join(', ')}) into ${tmp}`);
+  try {
+    await must(
+      'debootstrap',
+      [
+        `--variant=${def.variant}`,
+        `--arch=${def.arch}`,
+        `--include=${def.packages.join(',')}`,
+        `--cache-dir=${cacheDir}`,
+        def.suite,
+        tmp,
+        def.mirror,
+      ],
+      log,
+    );
+    const versions = await finishTree(tmp, log);
+    const manifest = { hash: info.hash, definition: def, builtAt: new Date().toISOString(), versions };
+    await writeFile(join(tmp, 'etc/sandbox-rootfs.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await chmod(tmp, 0o755);
+    await rename(tmp, info.dir);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  log(`rootfs ready: ${info.dir}`);
+  return rootfsInfo();
+}
+
+export async function dockerAnswers(): Promise<boolean> {
+  try {
+    const r = await run('docker', ['version', '--format', '{{.Server.Version}}'], null, { timeout: 10_000 });
+    return r.code === 0 && r.stdout.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Imports the built tree as the Docker image, so both backends run the very same files. */
+export async function importDockerImage(info: RootfsInfo, log: Log): Promise<boolean> {
+  if (!(await dockerAnswers())) {
+    log('no Docker daemon answers: skipping the image import');
+    return false;
+  }
+  const present = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', info.imageTag], null);
+  if (present.code === 0) {
+    log(`docker image ${info.imageTag} present`);
+    return true;
+  }
+  log(`importing ${info.dir} as docker image ${info.imageTag}`);
+  const { uid, gid } = ROOTFS_DEFINITION.user;
+  await new Promise<void>((resolveImport, reject) => {
+    const tar = spawn('tar', ['-C', info.dir, '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const imp = spawn(
+      'docker',
+      [
+        'import',
+        '--change', `USER ${uid}:${gid}`,
+        '--change', 'WORKDIR /work',
+        '--change', 'ENV PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME=/tmp TMPDIR=/tmp',
+        '--change', `LABEL sandbox.rootfs.hash=${info.hash}`,
+        '-',
+        info.imageTag,
+      ],
+      { stdio: ['pipe', 'inherit', 'inherit'] },
+    );
+    tar.stdout!.pipe(imp.stdin!);
+    let tarCode: number | null = null;
+    tar.on('close', (c) => (tarCode = c));
+    tar.on('error', reject);
+    imp.on('error', reject);
+    imp.on('close', (c) =>
+      c === 0 && tarCode === 0 ? resolveImport() : reject(new Error(`docker import failed (tar ${tarCode}, import ${c})`)),
+    );
+  });
+  log(`docker image ${info.imageTag} imported`);
+  return true;
+}
