@@ -1,0 +1,81 @@
+import Docker from 'dockerode';
+import type { Container } from 'dockerode';
+import { BackendHealth, RunResult } from '../../run-spec';
+import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
+import { PreparedRun, SandboxBackend } from '../sandbox-backend';
+import { containerCreateOptions } from './container-create-options';
+import { launcherInvocation } from './container-launcher';
+import { ContainerRun } from './container-run';
+import { DockerBackendOptions } from './docker-backend-options';
+
+/** The in-container watchdog fires this long after our own timer, only if we are gone. */
+const WATCHDOG_GRACE_MS = 5000;
+
+/** Runs each PreparedRun in a fresh, locked-down container that is always removed afterwards. */
+export class DockerBackend implements SandboxBackend {
+  readonly name = 'docker' as const;
+  private readonly docker: Docker;
+
+  constructor(private readonly options: DockerBackendOptions) {
+    this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : undefined);
+  }
+
+  async probe(): Promise<BackendHealth> {
+    const notReady = (reason: string): BackendHealth => ({ backend: this.name, ready: false, reason });
+    try {
+      await this.docker.ping();
+    } catch (e) {
+      return notReady(`Docker daemon not answering (${this.options.socketPath ?? 'default socket'}): ${message(e)}`);
+    }
+    try {
+      await this.docker.getImage(this.options.image).inspect();
+    } catch (e) {
+      return notReady(`sandbox image ${this.options.image} not found (build it with npm run sandbox:build): ${message(e)}`);
+    }
+    if (this.options.runtime) {
+      const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
+      if (!info.Runtimes?.[this.options.runtime]) {
+        return notReady(`OCI runtime ${this.options.runtime} is not registered with dockerd`);
+      }
+    }
+    return { backend: this.name, ready: true };
+  }
+
+  async execute(run: PreparedRun): Promise<RunResult> {
+    const { cmd, stdin } = launcherInvocation(run, run.limits.timeoutMs + WATCHDOG_GRACE_MS);
+    let container: Container;
+    try {
+      container = await this.docker.createContainer(containerCreateOptions(this.options, run.limits, cmd));
+    } catch (e) {
+      throw new SandboxError(SandboxErrorCode.Unavailable, `docker backend cannot create a container: ${message(e)}`);
+    }
+    try {
+      return await new ContainerRun(container, run.limits, stdin).execute();
+    } catch (e) {
+      if (e instanceof SandboxError) throw e;
+      throw new SandboxError(SandboxErrorCode.Internal, `docker run failed: ${message(e)}`);
+    } finally {
+      await removeContainer(container);
+    }
+  }
+}
+
+/** force kills whatever still runs; only after this resolves is every process of the run gone. */
+async function removeContainer(container: Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (e) {
+    const status = (e as { statusCode?: number }).statusCode;
+    // 404: already gone. 409: a removal is already in progress; wait for it to finish.
+    if (status === 404) return;
+    if (status === 409) {
+      await container.wait({ condition: 'removed' }).catch(() => undefined);
+      return;
+    }
+    throw new SandboxError(SandboxErrorCode.Internal, `docker could not remove container ${container.id}: ${message(e)}`);
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
