@@ -1,1 +1,9 @@
-export const hello = 'hi';
+export * from './catalog/gateway-service.decorator';
+export * from './catalog/service-declaration';
+export * from './config/env-var.decorator';
+export * from './config/load-config';
+export * from './config/to-bool';
+export * from './errors/app.exception';
+export * from './bootstrap/create-gateway';
+export * from './health/health-contributor.decorator';
+export * from './config/config.exception';

@@ -1,0 +1,19 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { EnvVar } from './env-var.decorator';
+import { toBool } from './to-bool';
+
+export class HttpConfig {
+  @EnvVar('PORT') @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(65535)
+  readonly port: number = 3000;
+
+  @EnvVar('HOST') @IsString()
+  readonly host: string = '0.0.0.0';
+
+  @EnvVar('BODY_LIMIT_KB') @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(65536)
+  readonly bodyLimitKb: number = 1024;
+
+  /** Honour X-Forwarded-For only behind a trusted proxy. */
+  @EnvVar('TRUST_PROXY') @Transform(toBool) @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
+  readonly trustProxy: boolean = false;
+}

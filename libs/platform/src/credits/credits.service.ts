@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { KeysErrorCode, KeysException } from '../keys/keys.exception';
+import { CreditsErrorCode, CreditsException } from './credits.exception';
+import { LedgerEntry } from './ledger-entry.entity';
+
+export interface Charge {
+  keyId: string;
+  cost: number;
+  service: string;
+  requestId: string;
+}
+
+/**
+ * Every balance change is one SQL statement that moves `api_keys.credits` and
+ * writes its ledger row together, so balance = sum(ledger) always holds and
+ * concurrent debits can neither overdraw nor lose an update.
+ */
+@Injectable()
+export class CreditsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async debit(c: Charge): Promise<number> {
+    const [row] = await this.db.query(
+      `WITH d AS (
+         UPDATE api_keys SET credits = credits - $2, last_used_at = now()
+          WHERE id = $1 AND NOT disabled AND credits >= $2
+         RETURNING id, credits
+       )
+       INSERT INTO credit_ledger (key_id, delta, balance_after, reason, service, request_id)
+       SELECT id, -$2::int, credits, 'debit', $3, $4 FROM d RETURNING balance_after`,
+      [c.keyId, c.cost, c.service, c.requestId],
+    );
+    if (!row) {
+      throw new CreditsException(CreditsErrorCode.InsufficientCredits, `This call costs ${c.cost} credit(s); the key's balance is too low`, {
+        cost: c.cost,
+      });
+    }
+    return row.balance_after;
+  }
+
+  async refund(c: Charge): Promise<number> {
+    return this.move(c.keyId, c.cost, 'refund', c.service, c.requestId);
+  }
+
+  /** Admin grant (delta > 0) or revoke (delta < 0); never below zero. */
+  async adjust(keyId: string, delta: number, reason: string): Promise<number> {
+    return this.move(keyId, delta, `admin: ${reason}`, null, null);
+  }
+
+  private async move(keyId: string, delta: number, reason: string, service: string | null, requestId: string | null): Promise<number> {
+    const [row] = await this.db.query(
+      `WITH u AS (
+         UPDATE api_keys SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0 RETURNING id, credits
+       )
+       INSERT INTO credit_ledger (key_id, delta, balance_after, reason, service, request_id)
+       SELECT id, $2::int, credits, $3, $4, $5 FROM u RETURNING balance_after`,
+      [keyId, delta, reason, service, requestId],
+    );
+    if (row) return row.balance_after;
+    const [exists] = await this.db.query('SELECT credits FROM api_keys WHERE id = $1', [keyId]);
+    if (!exists) throw new KeysException(KeysErrorCode.KeyNotFound, `No key with id ${keyId}`);
+    throw new CreditsException(CreditsErrorCode.NegativeBalance, `The balance is ${exists.credits}; it cannot go below zero`, {
+      credits: exists.credits,
+    });
+  }
+
+  async ledger(keyId: string, limit: number, offset: number): Promise<{ items: LedgerEntry[]; total: number }> {
+    const [items, total] = await this.db
+      .getRepository(LedgerEntry)
+      .findAndCount({ where: { keyId }, order: { id: 'DESC' }, take: limit, skip: offset });
+    return { items, total };
+  }
+
+  async ledgerSum(keyId: string): Promise<number> {
+    const [row] = await this.db.query('SELECT coalesce(sum(delta), 0)::int AS sum FROM credit_ledger WHERE key_id = $1', [keyId]);
+    return row.sum;
+  }
+}

@@ -1,0 +1,32 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ServiceRegistry } from '../catalog/service-registry.service';
+import { KeysErrorCode, KeysException } from './keys.exception';
+import { Principal } from './principal';
+import { REQUIRE_API_KEY } from './require-api-key.decorator';
+
+@Injectable()
+export class ApiKeyGuard extends AuthGuard('bearer') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly registry: ServiceRegistry,
+  ) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    const handler = context.getHandler();
+    const needsKey = this.registry.routeFor(handler) !== undefined || this.reflector.get<boolean>(REQUIRE_API_KEY, handler);
+    if (!needsKey) return true;
+    return super.canActivate(context);
+  }
+
+  override handleRequest<T = Principal>(err: unknown, user: T | false, _info: unknown, context: ExecutionContext): T {
+    if (err) throw err;
+    if (user) return user;
+    const header = context.switchToHttp().getRequest().headers?.authorization;
+    if (!header) throw new KeysException(KeysErrorCode.MissingKey, 'Send your key as "Authorization: Bearer <key>"');
+    throw new KeysException(KeysErrorCode.InvalidKey, 'Malformed Authorization header; expected "Bearer <key>"');
+  }
+}
