@@ -13,7 +13,7 @@ function tmpfsMount(sizeMb: number, inodes: number, owner: string): string {
   return `rw,exec,nosuid,nodev,size=${sizeMb}m,nr_inodes=${inodes},${owner}`;
 }
 
-function numericUser(user: string): { uid: number; gid: number } {
+export function numericUser(user: string): { uid: number; gid: number } {
   const match = /^(\d+):(\d+)$/.exec(user);
   if (!match) throw new Error(`docker backend user must be numeric uid:gid, got ${JSON.stringify(user)}`);
   const ids = { uid: Number(match[1]), gid: Number(match[2]) };

@@ -3,7 +3,7 @@ import type { Container } from 'dockerode';
 import { BackendHealth, RunResult } from '../../run-spec';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun, SandboxBackend } from '../sandbox-backend';
-import { containerCreateOptions } from './container-create-options';
+import { containerCreateOptions, numericUser } from './container-create-options';
 import { launcherInvocation } from './container-launcher';
 import { ContainerRun } from './container-run';
 import { DockerBackendOptions } from './docker-backend-options';
@@ -17,6 +17,7 @@ export class DockerBackend implements SandboxBackend {
   private readonly docker: Docker;
 
   constructor(private readonly options: DockerBackendOptions) {
+    if (options.user !== undefined) numericUser(options.user);
     this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : undefined);
   }
 
