@@ -10,6 +10,8 @@ export interface RouteEntry {
   path: string;
   cost: number;
   rateLimit?: RateLimitDeclaration;
+  /** Routes with a limit of their own count apart from the rest of their service. */
+  limitBucket: string;
   description?: string;
 }
 
@@ -78,6 +80,7 @@ export class ServiceRegistry implements OnModuleInit {
         path: `/v1/${declaration.name}${subPath ? `/${subPath}` : ''}`,
         cost: declaredCost === 0 ? 0 : (costOverride ?? declaredCost),
         rateLimit: own.rateLimit ?? declaration.rateLimit,
+        limitBucket: own.rateLimit ? `${declaration.name}:${RequestMethod[method]}:${subPath}` : declaration.name,
         description: own.description,
       };
       entry.routes.push(route);

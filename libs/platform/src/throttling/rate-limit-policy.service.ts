@@ -30,7 +30,7 @@ export class RateLimitPolicy {
     const route = this.registry.routeFor(handler);
     if (route) {
       const declared = route.rateLimit ?? { limit: this.defaults.limit, windowSec: this.defaults.windowSec };
-      return { limit: declared.limit, ttlMs: declared.windowSec * 1000, bucket: `service:${route.service}` };
+      return { limit: declared.limit, ttlMs: declared.windowSec * 1000, bucket: `service:${route.limitBucket}` };
     }
     return { limit: this.defaults.limit, ttlMs: this.defaults.windowSec * 1000, bucket: 'platform' };
   }

@@ -1,0 +1,87 @@
+import { EchoModule } from './fixtures/echo/echo.module';
+import { call } from './utils/http';
+import { TestApp, startTestApp } from './utils/test-app';
+
+describe('credits (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ services: [EchoModule] });
+  });
+  afterAll(() => t.close());
+
+  const balance = async (id: string) => (await t.db.query('SELECT credits FROM api_keys WHERE id = $1', [id])).rows[0].credits as number;
+  const ledgerSum = async (id: string) =>
+    Number((await t.db.query('SELECT coalesce(sum(delta),0) AS s FROM credit_ledger WHERE key_id = $1', [id])).rows[0].s);
+
+  it('120 concurrent paid calls on 50 credits: exactly 50 succeed, 70 get 402, ledger = balance = 0', async () => {
+    const key = await t.createKey(50);
+    const id = await t.keyId(key);
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => call(`${t.url}/v1/echo/slow`, { key, body: { text: String(i) } })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201 || s === 200)).toHaveLength(50);
+    expect(statuses.filter((s) => s === 402)).toHaveLength(70);
+    expect(results.find((r) => r.status === 402)?.body.error).toBe('insufficient_credits');
+    expect(await balance(id)).toBe(0);
+    expect(await ledgerSum(id)).toBe(0);
+    const debits = await t.db.query(`SELECT count(*)::int AS n FROM credit_ledger WHERE key_id = $1 AND reason = 'debit'`, [id]);
+    expect(debits.rows[0].n).toBe(50);
+  });
+
+  it('debits the declared cost and reports X-Credits-Remaining', async () => {
+    const key = await t.createKey(20);
+    const res = await call(`${t.url}/v1/echo/pricey`, { key, body: {} });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-credits-remaining')).toBe('15');
+    const free = await call(`${t.url}/v1/echo/free`, { key });
+    expect(free.status).toBe(200);
+    expect(await balance(await t.keyId(key))).toBe(15);
+  });
+
+  it('402 when the balance is below the cost, without a ledger row', async () => {
+    const key = await t.createKey(4);
+    const id = await t.keyId(key);
+    const res = await call(`${t.url}/v1/echo/pricey`, { key, body: {} });
+    expect(res.status).toBe(402);
+    expect(res.body).toMatchObject({ error: 'insufficient_credits', cost: 5 });
+    expect(await balance(id)).toBe(4);
+    expect(await ledgerSum(id)).toBe(4);
+  });
+
+  it('refunds a platform failure (503) and an unexpected crash (500) with their own ledger rows', async () => {
+    const key = await t.createKey(10);
+    const id = await t.keyId(key);
+    const down = await call(`${t.url}/v1/echo/down`, { key, body: {} });
+    expect(down.status).toBe(503);
+    expect(down.body.error).toBe('echo_backend_down');
+    expect(down.headers.get('x-credits-remaining')).toBe('10');
+    const crash = await call(`${t.url}/v1/echo/crash`, { key, body: {} });
+    expect(crash.status).toBe(500);
+    expect(crash.body).toEqual({ error: 'internal_error', message: 'Internal error' });
+    expect(await balance(id)).toBe(10);
+    const rows = await t.db.query(`SELECT delta, reason, service, request_id FROM credit_ledger WHERE key_id = $1 ORDER BY id`, [id]);
+    expect(rows.rows.map((r) => [r.delta, r.reason])).toEqual([
+      [10, 'admin: initial grant'],
+      [-1, 'debit'],
+      [1, 'refund'],
+      [-1, 'debit'],
+      [1, 'refund'],
+    ]);
+    expect(rows.rows[1].request_id).toBe(rows.rows[2].request_id);
+    expect(await ledgerSum(id)).toBe(10);
+  });
+
+  it('does not refund a user error, refunds a validation rejection', async () => {
+    const key = await t.createKey(10);
+    const id = await t.keyId(key);
+    expect((await call(`${t.url}/v1/echo/teapot`, { key, body: {} })).status).toBe(418);
+    expect(await balance(id)).toBe(9);
+    const bad = await call(`${t.url}/v1/echo/say`, { key, body: { text: 42 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('validation_failed');
+    expect(bad.body.message).toContain('text');
+    expect(await balance(id)).toBe(9);
+    expect(await ledgerSum(id)).toBe(9);
+  });
+});
