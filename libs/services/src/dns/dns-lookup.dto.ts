@@ -1,0 +1,25 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { DNS_RECORD_TYPES, DnsRecordType } from './dns-record-type';
+import { normalizeDnsName } from './dns-name';
+
+export class DnsLookupDto {
+  @Transform(({ value }) => (typeof value === 'string' ? (normalizeDnsName(value) ?? value) : value))
+  @IsString({ message: 'name is required' })
+  @ValidateBy({
+    name: 'dnsName',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && normalizeDnsName(v) === v,
+      defaultMessage: () =>
+        'name must be a domain name of at most 253 characters whose dot-separated labels are 1-63 letters, digits, hyphens or underscores',
+    },
+  })
+  readonly name: string;
+
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @IsIn(DNS_RECORD_TYPES, {
+    message: `type must be one of ${DNS_RECORD_TYPES.join(', ')} (ANY is refused, see RFC 8482)`,
+  })
+  readonly type?: DnsRecordType;
+}
