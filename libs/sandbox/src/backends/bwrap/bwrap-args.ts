@@ -1,0 +1,68 @@
+import { posix } from 'node:path';
+import { SANDBOX_ENV } from '../sandbox-backend';
+import { MIB } from '../../limits';
+import { RunLimits } from '../../run-spec';
+
+export const SANDBOX_HOSTNAME = 'sandbox';
+export const WORK_DIR = '/work';
+export const SHM_MAX_MB = 16;
+
+export interface BwrapLayout {
+  rootfsDir: string;
+  uid: number;
+  gid: number;
+  limits: RunLimits;
+  /** File names relative to /work, in the order of their fds. */
+  fileNames: string[];
+  firstFileFd: number;
+  infoFd: number;
+  blockFd: number;
+  seccompFd: number;
+  argv: string[];
+}
+
+/** bwrap's argument vector; each --file reads its content from an inherited pipe fd. */
+export function buildBwrapArgs(l: BwrapLayout): string[] {
+  const tmpfsBytes = String(l.limits.tmpfsMb * MIB);
+  const shmBytes = String(Math.min(l.limits.tmpfsMb, SHM_MAX_MB) * MIB);
+  const args = [
+    '--unshare-all',
+    '--unshare-user',
+    '--disable-userns',
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop', 'ALL',
+    '--uid', String(l.uid),
+    '--gid', String(l.gid),
+    '--hostname', SANDBOX_HOSTNAME,
+    '--ro-bind', l.rootfsDir, '/',
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--size', shmBytes, '--tmpfs', '/dev/shm',
+    '--size', tmpfsBytes, '--tmpfs', '/tmp',
+    '--size', tmpfsBytes, '--tmpfs', WORK_DIR,
+    '--clearenv',
+  ];
+  for (const [k, v] of Object.entries(SANDBOX_ENV)) args.push('--setenv', k, v);
+  const dirs = new Set<string>();
+  l.fileNames.forEach((name, i) => {
+    const parts = name.split('/');
+    for (let j = 1; j < parts.length; j++) {
+      const dir = parts.slice(0, j).join('/');
+      if (!dirs.has(dir)) {
+        dirs.add(dir);
+        args.push('--dir', posix.join(WORK_DIR, dir));
+      }
+    }
+    args.push('--perms', '0644', '--file', String(l.firstFileFd + i), posix.join(WORK_DIR, name));
+  });
+  args.push(
+    '--chdir', WORK_DIR,
+    '--seccomp', String(l.seccompFd),
+    '--info-fd', String(l.infoFd),
+    '--block-fd', String(l.blockFd),
+    '--',
+    ...l.argv,
+  );
+  return args;
+}

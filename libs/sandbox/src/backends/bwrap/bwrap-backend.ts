@@ -1,0 +1,299 @@
+import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { Readable, Writable } from 'node:stream';
+import { MIB } from '../../limits';
+import { rootfsInfo } from '../../rootfs/rootfs-info';
+import { BackendHealth, RunLimits, RunResult } from '../../run-spec';
+import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
+import { PreparedRun, SandboxBackend } from '../sandbox-backend';
+import { BoundedOutput } from './bounded-output';
+import { buildBwrapArgs } from './bwrap-args';
+import { CgroupManager, CgroupRun } from './cgroups/cgroup-run';
+import { detectCgroups } from './cgroups/detect-cgroups';
+import { inheritedFds, isExecutable, userNamespaceProblem } from './host-checks';
+import { seccompFilterBytes, seccompSupported } from './seccomp-filter';
+
+export interface BwrapBackendOptions {
+  /** Built rootfs tree; default rootfsInfo().dir. */
+  rootfsDir?: string;
+  bwrapPath?: string;
+  prlimitPath?: string;
+  /** Host uid/gid bwrap is started as when this process is root (never root itself). */
+  uid?: number;
+  gid?: number;
+  cgroups?: CgroupManager;
+}
+
+const FD = { info: 3, block: 4, seccomp: 5, firstFile: 6 } as const;
+const PROBE_TTL_MS = 30_000;
+const SETUP_TIMEOUT_MS = 10_000;
+const NOFILE = 512;
+const PROBE_LIMITS: RunLimits = { timeoutMs: 5000, memoryMb: 64, pids: 16, outputBytes: 4096, tmpfsMb: 1 };
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const signalName = (n: number): string | null =>
+  (Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] as string | undefined) ?? null;
+
+const ignoreErrors = (s: Readable | Writable | null | undefined) => s?.on('error', () => undefined);
+
+export class BwrapBackend implements SandboxBackend {
+  readonly name = 'bwrap' as const;
+  private readonly rootfsDir: string;
+  private readonly bwrapPath: string;
+  private readonly prlimitPath: string;
+  private readonly uid: number;
+  private readonly gid: number;
+  private cgroups?: Promise<CgroupManager | string>;
+  private probed?: { at: number; health: BackendHealth };
+  private leakedFds: number[] = inheritedFds();
+
+  constructor(options: BwrapBackendOptions = {}) {
+    this.rootfsDir = options.rootfsDir ?? rootfsInfo().dir;
+    this.bwrapPath = options.bwrapPath ?? '/usr/bin/bwrap';
+    this.prlimitPath = options.prlimitPath ?? '/usr/bin/prlimit';
+    this.uid = options.uid ?? 65534;
+    this.gid = options.gid ?? 65534;
+    if (options.cgroups) this.cgroups = Promise.resolve(options.cgroups);
+  }
+
+  async probe(): Promise<BackendHealth> {
+    if (this.probed && this.probed.health.ready && Date.now() - this.probed.at < PROBE_TTL_MS) return this.probed.health;
+    this.leakedFds = inheritedFds();
+    const reason = await this.findProblem();
+    const health: BackendHealth = reason ? { backend: this.name, ready: false, reason } : { backend: this.name, ready: true };
+    this.probed = { at: Date.now(), health };
+    return health;
+  }
+
+  private async findProblem(): Promise<string | undefined> {
+    if (process.platform !== 'linux') return 'bubblewrap needs Linux';
+    if (!seccompSupported()) return `no seccomp filter for architecture ${process.arch}`;
+    if (!(await isExecutable(this.bwrapPath))) return `bubblewrap not found at ${this.bwrapPath} (apt-get install bubblewrap)`;
+    if (!(await isExecutable(this.prlimitPath))) return `prlimit not found at ${this.prlimitPath} (util-linux)`;
+    if (!(await isExecutable(`${this.rootfsDir}/usr/bin/python3`))) {
+      return `sandbox rootfs not built at ${this.rootfsDir} (run npm run sandbox:build)`;
+    }
+    if (process.getuid?.() === 0 && this.uid === 0) return 'refusing to start bubblewrap as root';
+    const userns = await userNamespaceProblem();
+    if (userns) return userns;
+    const cg = await this.cgroupManager().catch((err: Error) => err.message);
+    if (typeof cg === 'string') return cg;
+    const cgProblem = await cg.problem();
+    if (cgProblem) return cgProblem;
+    try {
+      const r = await this.execute({ argv: ['true'], files: [], limits: PROBE_LIMITS });
+      if (r.exitCode !== 0) return `smoke run failed (exit ${r.exitCode}): ${r.stderr.trim().slice(0, 300)}`;
+    } catch (err) {
+      return `smoke run failed: ${(err as Error).message}`;
+    }
+    return undefined;
+  }
+
+  private async cgroupManager(): Promise<CgroupManager> {
+    const found = await (this.cgroups ??= detectCgroups());
+    if (typeof found === 'string') throw new SandboxError(SandboxErrorCode.Unavailable, found);
+    return found;
+  }
+
+  async execute(run: PreparedRun): Promise<RunResult> {
+    const cg = await this.cgroupManager();
+    let cgRun: CgroupRun;
+    try {
+      cgRun = await cg.create({ memoryBytes: run.limits.memoryMb * MIB, pids: run.limits.pids });
+    } catch (err) {
+      throw new SandboxError(SandboxErrorCode.Unavailable, `cannot create a cgroup for the run: ${(err as Error).message}`);
+    }
+    let result: RunResult | undefined;
+    let failure: unknown;
+    try {
+      result = await this.runInCgroup(run, cgRun);
+    } catch (err) {
+      failure = err;
+    }
+    const empty = await cgRun.killAll();
+    await cgRun.remove().catch(() => undefined);
+    if (failure) throw failure;
+    if (!empty) throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
+    return result!;
+  }
+
+  private spawnBwrap(run: PreparedRun): ChildProcess {
+    const argv = [
+      '--core=0',
+      `--fsize=${run.limits.tmpfsMb * MIB}`,
+      `--nofile=${NOFILE}`,
+      '--',
+      this.bwrapPath,
+      ...buildBwrapArgs({
+        rootfsDir: this.rootfsDir,
+        uid: this.uid,
+        gid: this.gid,
+        limits: run.limits,
+        fileNames: run.files.map((f) => f.name),
+        firstFileFd: FD.firstFile,
+        infoFd: FD.info,
+        blockFd: FD.block,
+        seccompFd: FD.seccomp,
+        argv: run.argv,
+      }),
+    ];
+    const stdio: StdioOptions = [
+      run.stdin !== undefined ? 'pipe' : 'ignore',
+      'pipe',
+      'pipe',
+      'pipe',
+      'pipe',
+      'pipe',
+      ...run.files.map(() => 'pipe' as const),
+    ];
+    // A pipe dup'ed over each inherited fd hides whatever it pointed to from the sandbox.
+    for (const fd of this.leakedFds) {
+      if (fd < stdio.length) continue;
+      while (stdio.length < fd) stdio.push('ignore');
+      stdio[fd] = 'pipe';
+    }
+    const asRoot = process.getuid?.() === 0;
+    // env {}: bwrap's own pid 1 keeps its environment, readable in /proc/1/environ.
+    return spawn(this.prlimitPath, argv, {
+      stdio,
+      env: {},
+      ...(asRoot ? { uid: this.uid, gid: this.gid } : {}),
+    });
+  }
+
+  private runInCgroup(run: PreparedRun, cgRun: CgroupRun): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
+      const started = performance.now();
+      const stdout = new BoundedOutput(run.limits.outputBytes);
+      const stderr = new BoundedOutput(run.limits.outputBytes);
+      let child: ChildProcess;
+      try {
+        child = this.spawnBwrap(run);
+      } catch (err) {
+        reject(new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${(err as Error).message}`));
+        return;
+      }
+      let nsInitPid: number | undefined;
+      let released = false;
+      let timedOut = false;
+      let settled = false;
+      let wallTimer: NodeJS.Timeout | undefined;
+      const killTree = () => {
+        for (const pid of [nsInitPid, child.pid]) {
+          if (pid === undefined) continue;
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }
+        void cgRun.killAll(1000);
+      };
+      const setupTimer = setTimeout(() => {
+        if (!released) killTree();
+      }, SETUP_TIMEOUT_MS);
+
+      const pipes = child.stdio as unknown as (Readable & Writable)[];
+      pipes.forEach((s) => ignoreErrors(s));
+      for (let fd = FD.firstFile + run.files.length; fd < pipes.length; fd++) pipes[fd]?.destroy();
+      child.stdout!.on('data', (c: Buffer) => stdout.push(c));
+      child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+      if (run.stdin !== undefined) child.stdin!.end(run.stdin);
+      pipes[FD.seccomp].end(seccompFilterBytes());
+      run.files.forEach((f, i) => pipes[FD.firstFile + i].end(f.content));
+
+      let info = '';
+      const infoStream = pipes[FD.info];
+      infoStream.on('data', (chunk: Buffer) => {
+        if (nsInitPid !== undefined) return;
+        info += chunk.toString('utf8');
+        let parsed: { 'child-pid'?: number };
+        try {
+          parsed = JSON.parse(info);
+        } catch {
+          return;
+        }
+        nsInitPid = parsed['child-pid'];
+        if (typeof nsInitPid !== 'number' || child.pid === undefined) {
+          killTree();
+          return;
+        }
+        // Both bwrap processes join the run's cgroup before user code exists; then release it.
+        Promise.all([cgRun.attach(child.pid), cgRun.attach(nsInitPid)]).then(
+          () => {
+            released = true;
+            clearTimeout(setupTimer);
+            pipes[FD.block].end('1');
+            wallTimer = setTimeout(() => {
+              timedOut = true;
+              killTree();
+            }, run.limits.timeoutMs);
+          },
+          (err: Error) => {
+            stderr.push(Buffer.from(`cgroup attach failed: ${err.message}`));
+            killTree();
+          },
+        );
+      });
+
+      child.on('error', (err) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(setupTimer);
+        clearTimeout(wallTimer);
+        reject(new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${err.message}`));
+      });
+      child.on('close', (code, signal) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(setupTimer);
+        clearTimeout(wallTimer);
+        const durationMs = Math.round(performance.now() - started);
+        if (!released) {
+          reject(
+            new SandboxError(
+              SandboxErrorCode.Internal,
+              `bubblewrap failed before the program started (exit ${code ?? signal}): ${stderr.text().trim().slice(0, 500)}`,
+            ),
+          );
+          return;
+        }
+        this.finish({ code, signal }, { stdout, stderr, timedOut, durationMs }, cgRun).then(resolve, reject);
+      });
+    });
+  }
+
+  private async finish(
+    exit: Exit,
+    r: { stdout: BoundedOutput; stderr: BoundedOutput; timedOut: boolean; durationMs: number },
+    cgRun: CgroupRun,
+  ): Promise<RunResult> {
+    const stats = await cgRun.stats();
+    let exitCode = exit.code;
+    let signal: string | null = exit.signal;
+    // bwrap reports a program killed by signal N as exit status 128+N, like a shell.
+    if (exitCode !== null && exitCode > 128 && exitCode <= 128 + 64) signal = signalName(exitCode - 128);
+    if (r.timedOut) {
+      exitCode = null;
+      signal = 'SIGKILL';
+    }
+    const result: RunResult = {
+      exitCode,
+      signal,
+      stdout: r.stdout.text(),
+      stderr: r.stderr.text(),
+      stdoutTruncated: r.stdout.truncated,
+      stderrTruncated: r.stderr.truncated,
+      timedOut: r.timedOut,
+      oomKilled: stats.oomKilled,
+      durationMs: r.durationMs,
+    };
+    if (stats.cpuTimeMs !== undefined) result.cpuTimeMs = stats.cpuTimeMs;
+    if (stats.memoryPeakKb !== undefined) result.memoryPeakKb = stats.memoryPeakKb;
+    return result;
+  }
+}

@@ -1,0 +1,27 @@
+export interface CgroupStats {
+  oomKilled: boolean;
+  memoryPeakKb?: number;
+  cpuTimeMs?: number;
+}
+
+/** One child cgroup per run, created and removed by this process. */
+export interface CgroupRun {
+  attach(pid: number): Promise<void>;
+  stats(): Promise<CgroupStats>;
+  /** SIGKILL everything inside and wait until it is empty; true when empty. */
+  killAll(timeoutMs?: number): Promise<boolean>;
+  pids(): Promise<number[]>;
+  remove(): Promise<void>;
+}
+
+export interface CgroupRunLimits {
+  memoryBytes: number;
+  pids: number;
+}
+
+export interface CgroupManager {
+  readonly version: 1 | 2;
+  /** A reason why runs cannot be limited, or undefined when they can. */
+  problem(): Promise<string | undefined>;
+  create(limits: CgroupRunLimits): Promise<CgroupRun>;
+}

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { keyedValue, killPids, readNumber, readPids, readText, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
+import { CgroupRun, CgroupStats } from './cgroup-run';
+
+/** dirs: controller → this run's directory in that v1 hierarchy. */
+export class CgroupV1Run implements CgroupRun {
+  constructor(private readonly dirs: ReadonlyMap<string, string>) {}
+
+  async attach(pid: number): Promise<void> {
+    for (const dir of this.dirs.values()) await writeValue(join(dir, 'cgroup.procs'), String(pid));
+  }
+
+  async stats(): Promise<CgroupStats> {
+    const mem = this.dirs.get('memory')!;
+    const oomControl = await readText(join(mem, 'memory.oom_control'));
+    const oomKills = keyedValue(oomControl, 'oom_kill');
+    const failcnt = await readNumber(join(mem, 'memory.failcnt'));
+    const peak = await readNumber(join(mem, 'memory.max_usage_in_bytes'));
+    const cpuacct = this.dirs.get('cpuacct');
+    const cpuNs = cpuacct ? await readNumber(join(cpuacct, 'cpuacct.usage')) : undefined;
+    return {
+      // Kernels before 4.13 have no oom_kill counter; failcnt then is the best available hint.
+      oomKilled: oomKills !== undefined ? oomKills > 0 : (failcnt ?? 0) > 0,
+      memoryPeakKb: peak !== undefined ? Math.round(peak / 1024) : undefined,
+      cpuTimeMs: cpuNs !== undefined ? Math.round(cpuNs / 1e6) : undefined,
+    };
+  }
+
+  async pids(): Promise<number[]> {
+    const all = new Set<number>();
+    for (const dir of this.dirs.values()) for (const pid of await readPids(join(dir, 'cgroup.procs'))) all.add(pid);
+    return [...all];
+  }
+
+  async killAll(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pids = await this.pids();
+      if (pids.length === 0) return true;
+      if (Date.now() > deadline) return false;
+      killPids(pids);
+      await sleep(5);
+    }
+  }
+
+  async remove(): Promise<void> {
+    for (const dir of this.dirs.values()) await removeCgroupDir(dir);
+  }
+}

@@ -1,0 +1,79 @@
+import { rmdirSync } from 'node:fs';
+import { mkdir, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CgroupMount, readText, writeValue } from './cgroup-fs';
+import { CgroupManager, CgroupRun, CgroupRunLimits } from './cgroup-run';
+import { CgroupV2Run } from './cgroup-v2-run';
+import { removeStaleSubtrees, SUBTREE_PREFIX } from './stale-cgroups';
+
+const NEEDED = ['memory', 'pids'];
+
+export class CgroupV2Manager implements CgroupManager {
+  readonly version = 2 as const;
+  private base?: Promise<string>;
+  private seq = 0;
+
+  constructor(private readonly mount: CgroupMount) {}
+
+  async problem(): Promise<string | undefined> {
+    try {
+      await this.ensureBase();
+      return undefined;
+    } catch (err) {
+      this.base = undefined;
+      return `cgroup v2: ${(err as Error).message}`;
+    }
+  }
+
+  private ensureBase(): Promise<string> {
+    return (this.base ??= this.createBase());
+  }
+
+  private async createBase(): Promise<string> {
+    const parent = join(this.mount.mountPoint, this.mount.path);
+    const available = ((await readText(join(parent, 'cgroup.controllers'))) ?? '').split(/\s+/);
+    const missing = NEEDED.filter((c) => !available.includes(c));
+    if (missing.length) throw new Error(`controllers ${missing.join(',')} are not delegated to ${parent}`);
+    const enabled = ((await readText(join(parent, 'cgroup.subtree_control'))) ?? '').split(/\s+/);
+    const toEnable = NEEDED.filter((c) => !enabled.includes(c));
+    if (toEnable.length) {
+      try {
+        await writeValue(join(parent, 'cgroup.subtree_control'), toEnable.map((c) => `+${c}`).join(' '));
+      } catch (err) {
+        throw new Error(
+          `cannot enable ${toEnable.join(',')} in ${parent}/cgroup.subtree_control (${(err as NodeJS.ErrnoException).code}); ` +
+            'run the gateway in a delegated cgroup whose processes sit in a leaf (e.g. systemd Delegate=yes)',
+        );
+      }
+    }
+    await removeStaleSubtrees(parent);
+    const base = join(parent, `${SUBTREE_PREFIX}${process.pid}`);
+    await mkdir(base).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    await writeValue(join(base, 'cgroup.subtree_control'), NEEDED.map((c) => `+${c}`).join(' '));
+    process.once('exit', () => {
+      try {
+        rmdirSync(base);
+      } catch {
+        // the next start removes it
+      }
+    });
+    return base;
+  }
+
+  async create(limits: CgroupRunLimits): Promise<CgroupRun> {
+    const base = await this.ensureBase();
+    const dir = join(base, `run-${++this.seq}`);
+    await mkdir(dir);
+    try {
+      await writeValue(join(dir, 'memory.max'), String(limits.memoryBytes));
+      await writeValue(join(dir, 'memory.swap.max'), '0').catch(() => undefined);
+      await writeValue(join(dir, 'pids.max'), String(limits.pids));
+    } catch (err) {
+      await rmdir(dir).catch(() => undefined);
+      throw err;
+    }
+    return new CgroupV2Run(dir);
+  }
+}

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { keyedValue, killPids, readNumber, readPids, readText, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
+import { CgroupRun, CgroupStats } from './cgroup-run';
+
+export class CgroupV2Run implements CgroupRun {
+  constructor(private readonly dir: string) {}
+
+  async attach(pid: number): Promise<void> {
+    await writeValue(join(this.dir, 'cgroup.procs'), String(pid));
+  }
+
+  async stats(): Promise<CgroupStats> {
+    const events = await readText(join(this.dir, 'memory.events'));
+    const peak = await readNumber(join(this.dir, 'memory.peak'));
+    const cpuUsec = keyedValue(await readText(join(this.dir, 'cpu.stat')), 'usage_usec');
+    return {
+      oomKilled: (keyedValue(events, 'oom_kill') ?? 0) > 0,
+      memoryPeakKb: peak !== undefined ? Math.round(peak / 1024) : undefined,
+      cpuTimeMs: cpuUsec !== undefined ? Math.round(cpuUsec / 1000) : undefined,
+    };
+  }
+
+  pids(): Promise<number[]> {
+    return readPids(join(this.dir, 'cgroup.procs'));
+  }
+
+  async killAll(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let useKillFile = true;
+    for (;;) {
+      const pids = await this.pids();
+      if (pids.length === 0) return true;
+      if (Date.now() > deadline) return false;
+      if (useKillFile) {
+        // cgroup.kill (5.14+) kills atomically, fork races included.
+        useKillFile = await writeValue(join(this.dir, 'cgroup.kill'), '1').then(
+          () => true,
+          () => false,
+        );
+      }
+      if (!useKillFile) killPids(pids);
+      await sleep(5);
+    }
+  }
+
+  async remove(): Promise<void> {
+    await removeCgroupDir(this.dir);
+  }
+}

@@ -1,0 +1,21 @@
+import { readText, readCgroupLayout } from './cgroup-fs';
+import { CgroupManager } from './cgroup-run';
+import { CgroupV1Manager } from './cgroup-v1-manager';
+import { CgroupV2Manager } from './cgroup-v2-manager';
+import { join } from 'node:path';
+
+/** v2 when its hierarchy carries memory and pids for us, else v1 (hybrid hosts), else none. */
+export async function detectCgroups(): Promise<CgroupManager | string> {
+  let layout;
+  try {
+    layout = readCgroupLayout();
+  } catch (err) {
+    return `cannot read cgroup layout: ${(err as Error).message}`;
+  }
+  if (layout.v2) {
+    const controllers = (await readText(join(layout.v2.mountPoint, layout.v2.path, 'cgroup.controllers'))) ?? '';
+    if (/\bmemory\b/.test(controllers) && /\bpids\b/.test(controllers)) return new CgroupV2Manager(layout.v2);
+  }
+  if (layout.v1.has('memory') && layout.v1.has('pids')) return new CgroupV1Manager(layout.v1);
+  return 'no cgroup hierarchy with the memory and pids controllers is available';
+}

@@ -1,0 +1,2 @@
+export { BwrapBackend, BwrapBackendOptions } from './bwrap-backend';
+export { seccompProgram, encodeProgram, DENIED_SYSCALLS_X86_64 } from './seccomp-filter';
