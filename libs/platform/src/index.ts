@@ -7,3 +7,4 @@ export * from './errors/app.exception';
 export * from './bootstrap/create-gateway';
 export * from './health/health-contributor.decorator';
 export * from './config/config.exception';
+export * from './http/request-id.decorator';

@@ -1,0 +1,19 @@
+# Gateway image. Code runs in sandboxes on the Docker daemon the gateway is pointed at
+# (DOCKER_HOST / socket), never inside this container.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends debootstrap ca-certificates docker.io \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./package.json
+ENV NODE_ENV=production PORT=3000
+EXPOSE 3000
+CMD ["node", "dist/apps/gateway/src/main.js"]
