@@ -1,2 +1,3 @@
-export { BwrapBackend, BwrapBackendOptions } from './bwrap-backend';
+export type { BwrapBackendOptions } from './bwrap-backend';
+export { BwrapBackend } from './bwrap-backend';
 export { seccompProgram, encodeProgram, DENIED_SYSCALLS_X86_64 } from './seccomp-filter';

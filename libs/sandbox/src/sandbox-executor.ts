@@ -1,0 +1,150 @@
+import { availableParallelism } from 'node:os';
+import { SandboxBackend } from './backends/sandbox-backend';
+import { ConcurrencyGate } from './concurrency-gate';
+import { Executor } from './executor';
+import { LANGUAGES } from './languages';
+import { assertWithinTable, DEFAULT_LIMITS_TABLE, LimitsTable, validateLimitsTable } from './limits';
+import { prepareRun } from './prepare-run';
+import { BackendHealth, Language, RunLimits, RunResult, RunSpec, RuntimeInfo } from './run-spec';
+import { SandboxError, SandboxErrorCode } from './sandbox-error';
+import { ESBUILD_VERSION } from './typescript-compiler';
+
+export type BackendChoice = 'auto' | 'bwrap' | 'docker';
+
+export interface SandboxExecutorOptions {
+  /** auto: the first ready backend in `backends` order (put Docker first to prefer it). */
+  backend?: BackendChoice;
+  limits?: LimitsTable;
+  /** Runs at once; default the number of cores. */
+  maxConcurrency?: number;
+  /** Runs waiting for a slot; beyond it run() fails at once with `capacity`. Default 4 × maxConcurrency. */
+  maxQueue?: number;
+  /** Candidate backends, most preferred first (see defaultBackends()). */
+  backends: SandboxBackend[];
+  /** How long a selected backend is trusted before it is probed again. Default 30 s. */
+  probeTtlMs?: number;
+}
+
+const VERSION_LIMITS: RunLimits = { timeoutMs: 10_000, memoryMb: 256, pids: 16, outputBytes: 4096, tmpfsMb: 1 };
+
+function versionOf(language: Language, output: string): string {
+  const text = output.trim();
+  const patterns: Record<Language, RegExp> = {
+    python: /Python\s+(\S+)/,
+    javascript: /v?(\d+\.\d+\.\d+)/,
+    typescript: /v?(\d+\.\d+\.\d+)/,
+    bash: /version\s+(\d+\.\d+\.\d+)/,
+  };
+  return patterns[language].exec(text)?.[1] ?? text.split('\n')[0];
+}
+
+export class SandboxExecutor implements Executor {
+  readonly limits: LimitsTable;
+  private readonly choice: BackendChoice;
+  private readonly candidates: SandboxBackend[];
+  private readonly gate: ConcurrencyGate;
+  private readonly probeTtlMs: number;
+  private selected?: { backend: SandboxBackend; at: number };
+  private selecting?: Promise<SandboxBackend>;
+  private runtimesCache?: Promise<RuntimeInfo[]>;
+
+  constructor(options: SandboxExecutorOptions) {
+    this.choice = options.backend ?? 'auto';
+    this.limits = validateLimitsTable(options.limits ?? DEFAULT_LIMITS_TABLE);
+    this.candidates = options.backends.filter((b) => this.choice === 'auto' || b.name === this.choice);
+    const concurrency = Math.max(1, options.maxConcurrency ?? availableParallelism());
+    this.gate = new ConcurrencyGate(concurrency, Math.max(0, options.maxQueue ?? concurrency * 4));
+    this.probeTtlMs = options.probeTtlMs ?? 30_000;
+  }
+
+  get load(): { running: number; queued: number; maxConcurrency: number; maxQueue: number } {
+    return { running: this.gate.running, queued: this.gate.queued, maxConcurrency: this.gate.limit, maxQueue: this.gate.maxQueue };
+  }
+
+  async run(spec: RunSpec): Promise<RunResult> {
+    assertWithinTable(spec.limits, this.limits);
+    const prepared = await prepareRun(spec);
+    if (prepared.kind === 'result') return prepared.result;
+    return this.gate.run(() => this.executeOnBackend(prepared.run));
+  }
+
+  private async executeOnBackend(run: Parameters<SandboxBackend['execute']>[0]): Promise<RunResult> {
+    const backend = await this.backend();
+    try {
+      return await backend.execute(run);
+    } catch (err) {
+      if (err instanceof SandboxError) {
+        if (err.code === SandboxErrorCode.Unavailable) this.selected = undefined;
+        throw err;
+      }
+      throw new SandboxError(SandboxErrorCode.Internal, `sandbox run failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  /** The backend in use; never a fallback to running code outside a sandbox. */
+  async backend(): Promise<SandboxBackend> {
+    if (this.selected && Date.now() - this.selected.at < this.probeTtlMs) return this.selected.backend;
+    this.selecting ??= this.select().finally(() => (this.selecting = undefined));
+    return this.selecting;
+  }
+
+  private async select(): Promise<SandboxBackend> {
+    if (this.candidates.length === 0) {
+      throw new SandboxError(SandboxErrorCode.Unavailable, `no sandbox backend configured for "${this.choice}"`);
+    }
+    const reasons: string[] = [];
+    for (const backend of this.candidates) {
+      let health: BackendHealth;
+      try {
+        health = await backend.probe();
+      } catch (err) {
+        health = { backend: backend.name, ready: false, reason: (err as Error).message };
+      }
+      if (health.ready) {
+        this.selected = { backend, at: Date.now() };
+        return backend;
+      }
+      reasons.push(`${backend.name}: ${health.reason ?? 'not ready'}`);
+    }
+    this.selected = undefined;
+    throw new SandboxError(SandboxErrorCode.Unavailable, `no sandbox backend is usable (${reasons.join('; ')})`);
+  }
+
+  async health(): Promise<BackendHealth> {
+    try {
+      const backend = await this.backend();
+      return { backend: backend.name, ready: true };
+    } catch (err) {
+      return { backend: this.choice, ready: false, reason: (err as Error).message };
+    }
+  }
+
+  /** Versions reported by the interpreters inside the sandbox, asked once. */
+  runtimes(): Promise<RuntimeInfo[]> {
+    this.runtimesCache ??= this.askRuntimes().catch((err) => {
+      this.runtimesCache = undefined;
+      throw err;
+    });
+    return this.runtimesCache;
+  }
+
+  private async askRuntimes(): Promise<RuntimeInfo[]> {
+    const versions = new Map<Language, string>();
+    for (const lang of Object.values(LANGUAGES)) {
+      if (lang.language === 'typescript') continue;
+      const r = await this.gate.run(() =>
+        this.executeOnBackend({ argv: [...lang.versionCommand], files: [], limits: VERSION_LIMITS }),
+      );
+      if (r.exitCode !== 0) {
+        throw new SandboxError(SandboxErrorCode.Internal, `${lang.versionCommand.join(' ')} failed in the sandbox: ${r.stderr.slice(0, 200)}`);
+      }
+      versions.set(lang.language, versionOf(lang.language, r.stdout + r.stderr));
+    }
+    versions.set('typescript', `esbuild ${ESBUILD_VERSION} on node ${versions.get('javascript')}`);
+    return Object.values(LANGUAGES).map((l) => ({
+      language: l.language,
+      aliases: [...l.aliases],
+      version: versions.get(l.language)!,
+    }));
+  }
+}
