@@ -21,7 +21,7 @@ export async function startBareServiceApp(modules: Type[], env: Env): Promise<Ba
     imports: [{ module: TestEnvModule, global: true, providers: [{ provide: ENV, useValue: env }], exports: [ENV] }, ...modules],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -1,0 +1,6 @@
+import { IsIpAddress } from './ip-address.validator';
+
+export class IpgeoIpParamDto {
+  @IsIpAddress()
+  readonly ip: string;
+}
