@@ -10,15 +10,12 @@ const SIGNAL_NAMES: ReadonlyMap<number, string> = new Map(
 );
 
 /**
- * Docker only reports an exit code; a process killed by signal n shows as 128+n, which a
- * program can also exit with on purpose. We read it as a signal (as a shell does, and as
- * Node reports a killed child) so results match the bwrap backend.
+ * Docker only reports an exit code: a program killed by signal n shows as 128+n, as in a
+ * shell. Like the bwrap backend we keep that code and name the signal; a run we killed at
+ * the wall clock has no exit code of its own.
  */
-export function exitStatusFromCode(code: number, killedByUs: boolean): ExitStatus {
-  if (killedByUs) return { exitCode: null, signal: 'SIGKILL' };
-  if (code > 128 && code < 128 + 32) {
-    const name = SIGNAL_NAMES.get(code - 128);
-    if (name) return { exitCode: null, signal: name };
-  }
-  return { exitCode: code, signal: null };
+export function exitStatusFromCode(code: number, timedOut: boolean): ExitStatus {
+  if (timedOut) return { exitCode: null, signal: 'SIGKILL' };
+  const signal = code > 128 && code <= 128 + 64 ? (SIGNAL_NAMES.get(code - 128) ?? null) : null;
+  return { exitCode: code, signal };
 }

@@ -1,7 +1,7 @@
 import type { Container } from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { RunLimits, RunResult } from '../../run-spec';
-import { BoundedOutputCollector } from './bounded-output-collector';
+import { BoundedOutput } from '../bwrap/bounded-output';
 import { registerExitWait } from './container-exit-waiter';
 import { exitStatusFromCode } from './container-exit-status';
 import { DockerStreamDemuxer } from './docker-stream-demuxer';
@@ -14,16 +14,16 @@ const WAIT_GRACE_MS = 10000;
 
 /** One started container, from attach to exit; the caller creates and removes it. */
 export class ContainerRun {
-  private readonly stdout: BoundedOutputCollector;
-  private readonly stderr: BoundedOutputCollector;
+  private readonly stdout: BoundedOutput;
+  private readonly stderr: BoundedOutput;
 
   constructor(
     private readonly container: Container,
     private readonly limits: RunLimits,
     private readonly stdin: Buffer,
   ) {
-    this.stdout = new BoundedOutputCollector(limits.outputBytes);
-    this.stderr = new BoundedOutputCollector(limits.outputBytes);
+    this.stdout = new BoundedOutput(limits.outputBytes);
+    this.stderr = new BoundedOutput(limits.outputBytes);
   }
 
   async execute(): Promise<RunResult> {
@@ -42,10 +42,7 @@ export class ContainerRun {
   }
 
   private async runAttached(stream: Duplex): Promise<RunResult> {
-    const demuxer = new DockerStreamDemuxer(
-      (chunk) => this.stdout.push(chunk),
-      (chunk) => this.stderr.push(chunk),
-    );
+    const demuxer = new DockerStreamDemuxer(keepCopy(this.stdout, this.limits), keepCopy(this.stderr, this.limits));
     const outputDone = new Promise<void>((resolve) => {
       stream.on('data', (chunk: Buffer) => demuxer.write(chunk));
       stream.once('end', resolve);
@@ -118,4 +115,12 @@ async function settleWithin(promise: Promise<void>, ms: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Frames are views into socket chunks that may carry much more (e.g. the other stream's
+ * flood): keeping a view would pin the whole chunk, so kept bytes are copied first.
+ */
+function keepCopy(output: BoundedOutput, limits: RunLimits): (payload: Buffer) => void {
+  return (payload) => output.push(output.total < limits.outputBytes ? Buffer.from(payload) : payload);
 }

@@ -160,7 +160,7 @@ describeDocker(`DockerBackend on ${target.image}`, () => {
       const r = await run('python', 'x = []\nwhile True:\n    x.append(bytearray(10 * 1024 * 1024))', {
         limits: { memoryMb: 64 },
       });
-      expect(r).toMatchObject({ oomKilled: true, timedOut: false, exitCode: null, signal: 'SIGKILL' });
+      expect(r).toMatchObject({ oomKilled: true, timedOut: false, exitCode: 137, signal: 'SIGKILL' });
     });
 
     it('kills a busy loop at the wall clock with timedOut', async () => {
@@ -326,7 +326,7 @@ describeDocker(`DockerBackend on ${target.image}`, () => {
   describe('docker specifics', () => {
     it('reports exit codes and signals', async () => {
       expect(await bash('exit 3')).toMatchObject({ exitCode: 3, signal: null });
-      expect(await bash('kill -TERM $$')).toMatchObject({ exitCode: null, signal: 'SIGTERM' });
+      expect(await bash('kill -TERM $$')).toMatchObject({ exitCode: 143, signal: 'SIGTERM' });
     });
 
     it('has a read-only root filesystem and small tmpfs mounts without host paths', async () => {

@@ -1,0 +1,65 @@
+import { EnvVar } from '@app/platform';
+import { LimitsTable } from '@app/sandbox';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { cpus } from 'node:os';
+
+const toNumber = ({ value }: { value: unknown }) => Number(value);
+
+export class CoderunnerConfig {
+  /** auto: Docker when a daemon answers and the image exists, else bubblewrap. */
+  @EnvVar('SANDBOX_BACKEND') @IsIn(['auto', 'bwrap', 'docker'])
+  readonly backend: 'auto' | 'bwrap' | 'docker' = 'auto';
+
+  @EnvVar('SANDBOX_MAX_CONCURRENCY') @Transform(toNumber) @IsInt() @Min(1) @Max(1024)
+  readonly maxConcurrency: number = Math.max(1, cpus().length);
+
+  /** Runs waiting beyond this answer 503 capacity at once. */
+  @EnvVar('SANDBOX_MAX_QUEUE') @Transform(toNumber) @IsInt() @Min(0) @Max(100_000)
+  readonly maxQueue: number = 64;
+
+  @EnvVar('SANDBOX_TIMEOUT_MS') @Transform(toNumber) @IsInt() @Min(100)
+  readonly timeoutMs: number = 10_000;
+
+  @EnvVar('SANDBOX_MAX_TIMEOUT_MS') @Transform(toNumber) @IsInt() @Min(100)
+  readonly maxTimeoutMs: number = 30_000;
+
+  @EnvVar('SANDBOX_MEMORY_MB') @Transform(toNumber) @IsInt() @Min(32)
+  readonly memoryMb: number = 256;
+
+  @EnvVar('SANDBOX_MAX_MEMORY_MB') @Transform(toNumber) @IsInt() @Min(32)
+  readonly maxMemoryMb: number = 1024;
+
+  @EnvVar('SANDBOX_PIDS') @Transform(toNumber) @IsInt() @Min(8) @Max(4096)
+  readonly pids: number = 64;
+
+  /** Per stream (stdout, stderr). */
+  @EnvVar('SANDBOX_OUTPUT_KB') @Transform(toNumber) @IsInt() @Min(1) @Max(16_384)
+  readonly outputKb: number = 64;
+
+  @EnvVar('SANDBOX_TMPFS_MB') @Transform(toNumber) @IsInt() @Min(1) @Max(4096)
+  readonly tmpfsMb: number = 64;
+
+  @EnvVar('CODE_MAX_KB') @Transform(toNumber) @IsInt() @Min(1) @Max(16_384)
+  readonly codeMaxKb: number = 256;
+
+  /** OCI runtime for the Docker backend, e.g. runsc (gVisor) where installed. */
+  @EnvVar('SANDBOX_DOCKER_RUNTIME') @IsOptional() @IsString() @Matches(/^[a-zA-Z0-9_.-]+$/)
+  readonly dockerRuntime?: string;
+
+  /** Built runtime tree for bubblewrap; default the pinned build under SANDBOX_DATA_DIR. */
+  @EnvVar('SANDBOX_ROOTFS_DIR') @IsOptional() @IsString()
+  readonly rootfsDir?: string;
+
+  /** Image for the Docker backend; default the pinned `sandbox-runtime:<hash>`. */
+  @EnvVar('SANDBOX_DOCKER_IMAGE') @IsOptional() @IsString()
+  readonly dockerImage?: string;
+
+  limitsTable(): LimitsTable {
+    const outputBytes = this.outputKb * 1024;
+    return {
+      defaults: { timeoutMs: this.timeoutMs, memoryMb: this.memoryMb, pids: this.pids, outputBytes, tmpfsMb: this.tmpfsMb },
+      maxima: { timeoutMs: this.maxTimeoutMs, memoryMb: this.maxMemoryMb, pids: this.pids, outputBytes, tmpfsMb: this.tmpfsMb },
+    };
+  }
+}

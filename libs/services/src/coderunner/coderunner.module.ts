@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { ENV, Env, loadConfig } from '@app/platform';
+import { SandboxExecutor, defaultBackends } from '@app/sandbox';
+import { CoderunnerConfig } from './coderunner.config';
+import { CoderunnerController } from './coderunner.controller';
+import { CoderunnerService } from './coderunner.service';
+import { EXECUTOR } from './executor.token';
+import { SandboxHealthReporter } from './sandbox-health.reporter';
+
+@Module({
+  controllers: [CoderunnerController],
+  providers: [
+    { provide: CoderunnerConfig, useFactory: (env: Env) => loadConfig(CoderunnerConfig, env), inject: [ENV] },
+    {
+      provide: EXECUTOR,
+      inject: [CoderunnerConfig],
+      useFactory: (c: CoderunnerConfig) =>
+        new SandboxExecutor({
+          backend: c.backend,
+          limits: c.limitsTable(),
+          maxConcurrency: c.maxConcurrency,
+          maxQueue: c.maxQueue,
+          backends: defaultBackends({
+            docker: { ...(c.dockerImage ? { image: c.dockerImage } : {}), ...(c.dockerRuntime ? { runtime: c.dockerRuntime } : {}) },
+            bwrap: c.rootfsDir ? { rootfsDir: c.rootfsDir } : {},
+          }),
+        }),
+    },
+    CoderunnerService,
+    SandboxHealthReporter,
+  ],
+})
+export class CoderunnerModule {}

@@ -1,0 +1,149 @@
+import { CoderunnerModule } from '@app/services';
+import { call } from './utils/http';
+import { TestApp, startTestApp } from './utils/test-app';
+import { sandboxBackendsUnderTest } from './utils/sandbox-backends';
+
+const SEVEN = ['id', 'language', 'exitCode', 'stdout', 'stderr', 'duration', 'timedOut'];
+
+describe.each(sandboxBackendsUnderTest())('coderunner over HTTP on %s (e2e)', (backend) => {
+  let t: TestApp;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestApp({ services: [CoderunnerModule], env: { SANDBOX_BACKEND: backend } });
+    key = await t.createKey(1000);
+  });
+  afterAll(() => t?.close());
+
+  const run = (body: Record<string, unknown>, path = 'agent-coderunner') => call(`${t.url}/v1/${path}/execute`, { key, body });
+
+  it('the seed request: python sum, all seven fields with their types', async () => {
+    const res = await run({ language: 'python', code: 'print(sum(range(1, 101)))' });
+    expect(res.status).toBe(200);
+    for (const f of SEVEN) expect(res.body).toHaveProperty(f);
+    expect(res.body).toMatchObject({ language: 'python', exitCode: 0, stdout: '5050\n', stderr: '', timedOut: false });
+    expect(typeof res.body.duration).toBe('number');
+    expect(res.body.id).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('python json/math', async () => {
+    const code = 'import json, math\nprint(json.dumps({"roots": [round(math.sqrt(i), 3) for i in range(1, 6)]}))';
+    const res = await run({ language: 'py', code });
+    expect(JSON.parse(res.body.stdout)).toEqual({ roots: [1.0, 1.414, 1.732, 2.0, 2.236] });
+  });
+
+  it('node crypto sha256 of "hello world"', async () => {
+    const code = 'const c=require("crypto");console.log(c.createHash("sha256").update("hello world").digest("hex"))';
+    const res = await run({ language: 'node', code }, 'coderunner');
+    expect(res.body.stdout).toBe('b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9\n');
+    expect(res.body.language).toBe('javascript');
+  });
+
+  it('bash nproc, free -h, uptime -p', async () => {
+    const res = await run({ language: 'sh', code: 'nproc\nfree -h\nuptime -p' });
+    expect(res.body.exitCode).toBe(0);
+    const lines = res.body.stdout.split('\n');
+    expect(Number(lines[0])).toBeGreaterThan(0);
+    expect(res.body.stdout).toMatch(/Mem:/);
+    expect(res.body.stdout).toMatch(/^up /m);
+  });
+
+  it('javascript squares', async () => {
+    const res = await run({ language: 'javascript', code: 'console.log(Array.from({length:10},(_,i)=>i*i))' });
+    expect(res.body.stdout).toBe('[\n   0,  1,  4,  9, 16,\n  25, 36, 49, 64, 81\n]\n');
+  });
+
+  it('typescript, and a typescript syntax error as exitCode 1', async () => {
+    const ok = await run({ language: 'ts', code: 'const n: number = 6 * 7;\nconsole.log(`${n}`)' });
+    expect(ok.body).toMatchObject({ exitCode: 0, stdout: '42\n', language: 'typescript' });
+    const bad = await run({ language: 'typescript', code: 'const = ;' });
+    expect(bad.status).toBe(200);
+    expect(bad.body.exitCode).toBe(1);
+    expect(bad.body.stderr.length).toBeGreaterThan(0);
+  });
+
+  it('stdin, args and files', async () => {
+    const res = await run({
+      language: 'python',
+      code: 'import sys\nprint(sys.argv[1:], input(), open("data.txt").read(), __name__)',
+      stdin: 'from-stdin\n',
+      args: ['a b', '--x'],
+      files: [{ name: 'data.txt', content: 'from-file' }],
+    });
+    expect(res.body.stdout).toBe("['a b', '--x'] from-stdin from-file __main__\n");
+  });
+
+  it('user code that fails is a 200 with its exit code, and is charged', async () => {
+    const before = (await call(`${t.url}/api/keys/me`, { key })).body.credits;
+    const res = await run({ language: 'bash', code: 'echo oops >&2; exit 3' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ exitCode: 3, stderr: 'oops\n' });
+    expect((await call(`${t.url}/api/keys/me`, { key })).body.credits).toBe(before - 1);
+  });
+
+  it('per-request timeoutMs: a busy loop is killed, timedOut true', async () => {
+    const res = await run({ language: 'python', code: 'while True: pass', timeoutMs: 1500 });
+    expect(res.status).toBe(200);
+    expect(res.body.timedOut).toBe(true);
+    expect(res.body.duration).toBeLessThan(5000);
+    expect(res.body.exitCode).not.toBe(0);
+  });
+
+  it('bad input: unknown language 400 listing the supported ones, limits above maxima 400, code too large 413 — not charged', async () => {
+    const before = (await call(`${t.url}/api/keys/me`, { key })).body.credits;
+    const lang = await run({ language: 'cobol', code: 'x' });
+    expect(lang.status).toBe(400);
+    expect(lang.body.error).toBe('unknown_language');
+    expect(lang.body.supported).toEqual(['python', 'javascript', 'typescript', 'bash']);
+    const limit = await run({ language: 'python', code: 'print(1)', timeoutMs: 10_000_000 });
+    expect(limit.status).toBe(400);
+    expect(limit.body.error).toBe('limit_exceeded');
+    const mem = await run({ language: 'python', code: 'print(1)', memoryMb: 1_000_000 });
+    expect(mem.body.error).toBe('limit_exceeded');
+    const big = await run({ language: 'python', code: '#'.repeat(257 * 1024) });
+    expect(big.status).toBe(413);
+    expect(big.body.error).toBe('code_too_large');
+    const args = await run({ language: 'python', code: 'print(1)', args: 'rm -rf /' });
+    expect(args.status).toBe(400);
+    const files = await run({ language: 'python', code: 'print(1)', files: [{ name: '../evil', content: 'x' }] });
+    expect(files.status).toBe(400);
+    expect((await call(`${t.url}/api/keys/me`, { key })).body.credits).toBe(before);
+  });
+
+  it('runtimes are asked of the interpreters inside the sandbox, free of charge', async () => {
+    const res = await call(`${t.url}/v1/coderunner/runtimes`, { key });
+    expect(res.status).toBe(200);
+    const byLang = Object.fromEntries(res.body.runtimes.map((r: { language: string; version: string }) => [r.language, r.version]));
+    expect(byLang.python).toMatch(/^3\.\d+\.\d+/);
+    expect(byLang.javascript).toMatch(/^\d+\.\d+\.\d+/);
+    expect(byLang.bash).toMatch(/^5\.\d+/);
+    expect(byLang.typescript).toContain(byLang.javascript);
+    expect(res.body.limits.defaults).toMatchObject({ timeoutMs: 10000, memoryMb: 256, pids: 64, outputBytes: 65536 });
+    expect(res.headers.get('x-credits-remaining')).toBeNull();
+  });
+
+  it('health reports the sandbox backend', async () => {
+    const res = await call(`${t.url}/health`);
+    expect(res.body.sandbox).toMatchObject({ status: 'up', backend });
+  });
+});
+
+describe('coderunner with no usable sandbox (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ services: [CoderunnerModule], env: { SANDBOX_BACKEND: 'bwrap', SANDBOX_ROOTFS_DIR: '/nonexistent/rootfs' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 sandbox_unavailable, refunds the call, and /health says why', async () => {
+    const key = await t.createKey(5);
+    const res = await call(`${t.url}/v1/coderunner/execute`, { key, body: { language: 'python', code: 'print(1)' } });
+    expect(res.status).toBe(503);
+    expect(res.body.error).toBe('sandbox_unavailable');
+    expect(res.headers.get('x-credits-remaining')).toBe('5');
+    const ledger = await t.db.query(`SELECT reason FROM credit_ledger ORDER BY id`);
+    expect(ledger.rows.map((r) => r.reason)).toEqual(['admin: initial grant', 'debit', 'refund']);
+    const health = await call(`${t.url}/health`);
+    expect(health.body.sandbox.status).toBe('down');
+    expect(health.body.sandbox.reason).toMatch(/rootfs|bwrap/i);
+  });
+});
