@@ -1,3 +1,4 @@
+export { CoderunnerModule } from './coderunner/coderunner.module';
 export { DnsModule } from './dns/dns.module';
 export type { DnsLookupResult, DnsRecord, MxRecord, SoaRecord, SrvRecord, CaaRecord } from './dns/dns-lookup-result';
 export type { DnsRecordType } from './dns/dns-record-type';
