@@ -1,0 +1,4 @@
+export interface HashResult {
+  algorithm: 'sha256' | 'sha512';
+  hex: string;
+}
