@@ -147,3 +147,30 @@ describe('coderunner with no usable sandbox (e2e)', () => {
     expect(health.body.sandbox.reason).toMatch(/rootfs|bwrap/i);
   });
 });
+
+describe.each(sandboxBackendsUnderTest().slice(0, 1))('coderunner at capacity on %s (e2e)', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      services: [CoderunnerModule],
+      env: { SANDBOX_BACKEND: backend, SANDBOX_MAX_CONCURRENCY: '1', SANDBOX_MAX_QUEUE: '1' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 capacity at once when the queue is full, refunded, and recovers', async () => {
+    const key = await t.createKey(10);
+    const sleep = { language: 'bash', code: 'sleep 1; echo done' };
+    const started = Date.now();
+    const results = await Promise.all([0, 1, 2, 3].map(() => call(`${t.url}/v1/coderunner/execute`, { key, body: sleep })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 503, 503]);
+    const rejected = results.filter((r) => r.status === 503);
+    for (const r of rejected) expect(r.body.error).toBe('capacity');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const me = await call(`${t.url}/api/keys/me`, { key });
+    expect(me.body.credits).toBe(8);
+    const after = await call(`${t.url}/v1/coderunner/execute`, { key, body: { language: 'bash', code: 'echo ok' } });
+    expect(after.body.stdout).toBe('ok\n');
+  });
+});
