@@ -5,6 +5,7 @@ import { BoundedOutput } from '../bwrap/bounded-output';
 import { registerExitWait } from './container-exit-waiter';
 import { exitStatusFromCode } from './container-exit-status';
 import { DockerStreamDemuxer } from './docker-stream-demuxer';
+import { keepingCopies } from './output-sink';
 import { dockerTimestampMs } from './docker-timestamp';
 
 /** After exit, output still in flight is read for at most this long. */
@@ -42,7 +43,7 @@ export class ContainerRun {
   }
 
   private async runAttached(stream: Duplex): Promise<RunResult> {
-    const demuxer = new DockerStreamDemuxer(keepCopy(this.stdout, this.limits), keepCopy(this.stderr, this.limits));
+    const demuxer = new DockerStreamDemuxer(keepingCopies(this.stdout), keepingCopies(this.stderr));
     const outputDone = new Promise<void>((resolve) => {
       stream.on('data', (chunk: Buffer) => demuxer.write(chunk));
       stream.once('end', resolve);
@@ -115,12 +116,4 @@ async function settleWithin(promise: Promise<void>, ms: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * Frames are views into socket chunks that may carry much more (e.g. the other stream's
- * flood): keeping a view would pin the whole chunk, so kept bytes are copied first.
- */
-function keepCopy(output: BoundedOutput, limits: RunLimits): (payload: Buffer) => void {
-  return (payload) => output.push(output.total < limits.outputBytes ? Buffer.from(payload) : payload);
 }
