@@ -1,0 +1,24 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { ServeReady } from './serve';
+
+export interface ServerProcess extends ServeReady {
+  stop(): Promise<void>;
+}
+
+export async function startServer(kind: 'gateway' | 'bare', env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
+  const child: ChildProcess = fork(join(__dirname, 'serve.js'), [kind], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise<ServeReady>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as ServeReady));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  return {
+    ...ready,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
