@@ -1,0 +1,87 @@
+import { DEFAULT_LIMITS_TABLE } from './limits';
+import { prepareRun } from './prepare-run';
+import { Language, RunSpec } from './run-spec';
+import { SandboxError, SandboxErrorCode } from './sandbox-error';
+
+const limits = DEFAULT_LIMITS_TABLE.defaults;
+const spec = (language: string, code: string, extra: Partial<RunSpec> = {}): RunSpec => ({
+  language: language as Language,
+  code,
+  limits,
+  ...extra,
+});
+
+async function errorCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    return err instanceof SandboxError ? err.code : 'other';
+  }
+  return 'none';
+}
+
+describe('prepareRun', () => {
+  it.each([
+    ['python', 'main.py', ['python3', '-u', 'main.py', 'x']],
+    ['py', 'main.py', ['python3', '-u', 'main.py', 'x']],
+    ['javascript', 'main.js', ['node', 'main.js', 'x']],
+    ['node', 'main.js', ['node', 'main.js', 'x']],
+    ['bash', 'main.sh', ['bash', 'main.sh', 'x']],
+    ['sh', 'main.sh', ['bash', 'main.sh', 'x']],
+  ])('%s runs %s', async (language, file, argv) => {
+    const p = await prepareRun(spec(language, 'code', { args: ['x'], stdin: 'in' }));
+    if (p.kind !== 'run') throw new Error('expected a run');
+    expect(p.run.argv).toEqual(argv);
+    expect(p.run.files[0]).toEqual({ name: file, content: 'code' });
+    expect(p.run.stdin).toBe('in');
+    expect(p.run.limits).toBe(limits);
+  });
+
+  it('leaves stdin undefined when none is given', async () => {
+    const p = await prepareRun(spec('python', 'pass'));
+    expect(p.kind === 'run' && 'stdin' in p.run).toBe(false);
+  });
+
+  it('compiles TypeScript (and .ts extra files) to CommonJS before the sandbox', async () => {
+    const p = await prepareRun(
+      spec('ts', "import { x } from './lib';\nconst n: number = x;\nconsole.log(n);", {
+        files: [{ name: 'lib.ts', content: 'export const x: number = 1;' }, { name: 'data.json', content: '{}' }],
+      }),
+    );
+    if (p.kind !== 'run') throw new Error('expected a run');
+    expect(p.run.argv).toEqual(['node', 'main.js']);
+    expect(p.run.files.map((f) => f.name)).toEqual(['main.js', 'lib.js', 'data.json']);
+    expect(p.run.files[0].content).toContain('require("./lib")');
+    expect(p.run.files[0].content).not.toContain(': number');
+  });
+
+  it('uses an ES module for top-level await', async () => {
+    const p = await prepareRun(spec('typescript', 'const v: number = await Promise.resolve(1);\nconsole.log(v);'));
+    expect(p.kind === 'run' && p.run.argv).toEqual(['node', 'main.mjs']);
+  });
+
+  it('turns a TypeScript syntax error into a run result with exit code 1', async () => {
+    const p = await prepareRun(spec('typescript', 'let x: number = ;'));
+    if (p.kind !== 'result') throw new Error('expected a result');
+    expect(p.result).toMatchObject({ exitCode: 1, stdout: '', timedOut: false, oomKilled: false, signal: null });
+    expect(p.result.stderr).toMatch(/main\.ts:1:\d+/);
+    expect(p.result.stderr).toMatch(/Unexpected/);
+  });
+
+  it('rejects unknown languages, bad args, bad files and oversized input', async () => {
+    expect(await errorCode(prepareRun(spec('cobol', '')))).toBe(SandboxErrorCode.InvalidRequest);
+    expect(await errorCode(prepareRun(spec('python', '', { args: 'a b' as never })))).toBe(SandboxErrorCode.InvalidRequest);
+    expect(await errorCode(prepareRun(spec('python', '', { args: ['a\0b'] })))).toBe(SandboxErrorCode.InvalidRequest);
+    expect(await errorCode(prepareRun(spec('python', '', { files: [{ name: '../x', content: '' }] })))).toBe(
+      SandboxErrorCode.InvalidRequest,
+    );
+    expect(await errorCode(prepareRun(spec('ts', '', { files: [{ name: 'main.js', content: '' }] })))).toBe(
+      SandboxErrorCode.InvalidRequest,
+    );
+    expect(await errorCode(prepareRun(spec('python', 1 as never)))).toBe(SandboxErrorCode.InvalidRequest);
+    const small = { ...limits, tmpfsMb: 1 };
+    expect(await errorCode(prepareRun({ ...spec('python', 'x'.repeat(2 << 20)), limits: small }))).toBe(
+      SandboxErrorCode.LimitExceeded,
+    );
+  });
+});
