@@ -1,0 +1,78 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveLimits } from '../../limits';
+import { prepareRun } from '../../prepare-run';
+import { Language, RunResult } from '../../run-spec';
+import { BwrapBackend } from './bwrap-backend';
+import { readCgroupLayout } from './cgroups/cgroup-fs';
+import { announceSkip, BACKEND_TARGETS } from '../../../test/backends';
+
+const target = BACKEND_TARGETS.find((t) => t.name === 'bwrap')!;
+const skip = target.unavailable();
+if (skip) announceSkip(target, skip);
+const describeBwrap = skip ? describe.skip : describe;
+
+/** Our per-process cgroup subtrees, in every hierarchy we use. */
+function ourCgroupDirs(): string[] {
+  const layout = readCgroupLayout();
+  const mounts = [...layout.v1.values(), ...(layout.v2 ? [layout.v2] : [])];
+  return mounts.map((m) => join(m.mountPoint, m.path, `sandbox-${process.pid}`)).filter((d) => existsSync(d));
+}
+
+describeBwrap('BwrapBackend specifics', () => {
+  const backend = new BwrapBackend();
+  const limits = resolveLimits({ timeoutMs: 5000 });
+  const run = async (language: Language, code: string): Promise<RunResult> => {
+    const p = await prepareRun({ language, code, limits });
+    if (p.kind !== 'run') throw new Error('unexpected compile result');
+    return backend.execute(p.run);
+  };
+
+  it('probes ready on this host', async () => {
+    expect(await backend.probe()).toEqual({ backend: 'bwrap', ready: true });
+  });
+
+  it('reports why it is not ready instead of running unsandboxed', async () => {
+    expect(await new BwrapBackend({ rootfsDir: '/nonexistent' }).probe()).toMatchObject({
+      ready: false,
+      reason: expect.stringMatching(/rootfs not built/),
+    });
+    expect(await new BwrapBackend({ bwrapPath: '/nonexistent/bwrap' }).probe()).toMatchObject({
+      ready: false,
+      reason: expect.stringMatching(/bubblewrap not found/),
+    });
+    if (process.getuid?.() === 0) {
+      expect(await new BwrapBackend({ uid: 0, gid: 0 }).probe()).toMatchObject({ ready: false, reason: expect.stringMatching(/root/) });
+    }
+  });
+
+  it('reports cpu time and peak memory from the cgroup', async () => {
+    const r = await run('python', 'x = bytearray(40 * 1024 * 1024)\nfor i in range(3_000_000): pass\nprint(len(x))');
+    expect(r.exitCode).toBe(0);
+    expect(r.memoryPeakKb).toBeGreaterThan(40 * 1024);
+    expect(r.cpuTimeMs).toBeGreaterThan(10);
+  });
+
+  it('removes every per-run cgroup once execute() resolves', async () => {
+    await Promise.all([run('bash', 'sleep 0.2 & echo x'), run('bash', 'sleep 5 & exit 0')]);
+    for (const dir of ourCgroupDirs()) {
+      expect(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
+    }
+  });
+
+  it('hides bwrap’s own environment and inherited descriptors', async () => {
+    const r = await run(
+      'python',
+      'import os\nprint(repr(open("/proc/1/environ","rb").read()))\nfds = sorted(int(f) for f in os.listdir("/proc/self/fd"))\nprint([ (f, os.readlink(f"/proc/self/fd/{f}")) for f in fds if f > 2 and os.path.exists(f"/proc/self/fd/{f}")])',
+    );
+    const [environ, fds] = r.stdout.trim().split('\n');
+    expect(environ).toBe("b''");
+    for (const m of fds.matchAll(/'([^']+)'\)/g)) expect(m[1]).toMatch(/^(socket|pipe):|^\/proc\//);
+  });
+
+  it('the program sees uid/gid 65534 and no supplementary groups', async () => {
+    const r = await run('bash', 'cat /proc/self/status | grep -E "^(Uid|Gid|Groups):"');
+    expect(r.stdout).toMatch(/Uid:\s+65534\s+65534\s+65534\s+65534/);
+    expect(r.stdout).toMatch(/Groups:\s*$/m);
+  });
+});
