@@ -93,7 +93,7 @@ export class DnsService implements OnModuleDestroy {
       case 'A':
       case 'AAAA': {
         const found = type === 'A' ? await r.resolve4(name, { ttl: true }) : await r.resolve6(name, { ttl: true });
-        return { records: found.map((a) => a.address), ttl: Math.min(...found.map((a) => a.ttl)) };
+        return { records: found.map((a) => a.address), ttl: found.length ? Math.min(...found.map((a) => a.ttl)) : undefined };
       }
       case 'CNAME':
         return { records: await r.resolveCname(name) };
