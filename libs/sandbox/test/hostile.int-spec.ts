@@ -395,7 +395,8 @@ for (const target of BACKEND_TARGETS) {
         const r = await run('python', code);
         const lines = r.stdout.trim().split('\n');
         expect(lines).toHaveLength(10);
-        for (const line of lines) expect(line).toMatch(/^\S+ -1 1$/);
+        // Denied with any errno (EPERM here, ENOSYS in some profiles); a 0 means the call went through.
+        for (const line of lines) expect(line).toMatch(/^\S+ -1 \d+$/);
         const sh = await run('bash', 'unshare -r id; echo "unshare=$?"');
         expect(sh.stdout).toMatch(/unshare=1/);
       });
