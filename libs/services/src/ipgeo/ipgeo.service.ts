@@ -7,7 +7,18 @@ import { IpgeoErrorCode, IpgeoException } from './ipgeo.exception';
 import { IpgeoResult } from './ipgeo-result';
 import { reservedKindOf } from './reserved-ranges';
 
-const COUNTRY_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+const DISPLAY_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+/** ICU name lookups cost about a microsecond; there are only ~250 countries. */
+const countryNames = new Map<string, string | null>();
+
+function countryName(code: string): string | null {
+  let name = countryNames.get(code);
+  if (name === undefined) {
+    name = DISPLAY_NAMES.of(code) ?? null;
+    countryNames.set(code, name);
+  }
+  return name;
+}
 
 @Injectable()
 @HealthContributor('ipgeo')
@@ -43,7 +54,7 @@ export class IpgeoService implements OnModuleInit, HealthReporter {
       reserved: false,
       found: hit !== null,
       country: text(hit?.country),
-      countryName: hit?.country ? (COUNTRY_NAMES.of(hit.country) ?? null) : null,
+      countryName: hit?.country ? countryName(hit.country) : null,
       region: text(hit?.region),
       city: text(hit?.city),
       latitude: latitude ?? null,

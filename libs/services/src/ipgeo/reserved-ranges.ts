@@ -28,6 +28,10 @@ const LISTS = Object.entries(RANGES).map(([kind, { v4 = [], v6 = [] }]) => ({
   v6: blockList(v6, 'ipv6'),
 }));
 
+/** Each check costs about a microsecond, so public addresses (the common case) get one check, not one per kind. */
+const ANY_V4 = blockList(Object.values(RANGES).flatMap((r) => r.v4 ?? []), 'ipv4');
+const ANY_V6 = blockList(Object.values(RANGES).flatMap((r) => r.v6 ?? []), 'ipv6');
+
 function blockList(cidrs: string[], type: 'ipv4' | 'ipv6'): BlockList {
   const list = new BlockList();
   for (const cidr of cidrs) {
@@ -39,7 +43,6 @@ function blockList(cidrs: string[], type: 'ipv4' | 'ipv6'): BlockList {
 
 /** The kind of reserved range an address is in (`private`, `loopback`, …), or undefined for a public address. */
 export function reservedKindOf(ip: string, family: 4 | 6): string | undefined {
-  return family === 4
-    ? LISTS.find(({ v4 }) => v4.check(ip, 'ipv4'))?.kind
-    : LISTS.find(({ v6 }) => v6.check(ip, 'ipv6'))?.kind;
+  if (family === 4) return ANY_V4.check(ip, 'ipv4') ? LISTS.find(({ v4 }) => v4.check(ip, 'ipv4'))?.kind : undefined;
+  return ANY_V6.check(ip, 'ipv6') ? LISTS.find(({ v6 }) => v6.check(ip, 'ipv6'))?.kind : undefined;
 }
