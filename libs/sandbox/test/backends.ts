@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { SandboxBackend } from '../src/backends/sandbox-backend';
 import { BwrapBackend } from '../src/backends/bwrap';
+import { DockerBackend } from '../src/backends/docker';
+import { dockerTestTarget } from '../src/backends/docker/docker-test-target';
 import { rootfsInfo } from '../src/rootfs/rootfs-info';
 
 export interface BackendTarget {
@@ -20,6 +22,12 @@ export const BACKEND_TARGETS: BackendTarget[] = [
       return undefined;
     },
     create: () => new BwrapBackend(),
+  },
+  {
+    name: 'docker',
+    // Image: SANDBOX_DOCKER_IMAGE, else the one npm run sandbox:build imports.
+    unavailable: () => dockerTestTarget().unavailable,
+    create: () => new DockerBackend({ image: dockerTestTarget().image }),
   },
 ];
 

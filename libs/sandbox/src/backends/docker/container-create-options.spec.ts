@@ -13,7 +13,6 @@ describe('containerCreateOptions', () => {
       ReadonlyRootfs: true,
       Privileged: false,
       CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
       Memory: 128 * 1024 * 1024,
       MemorySwap: 128 * 1024 * 1024,
       PidsLimit: 32,
@@ -22,6 +21,8 @@ describe('containerCreateOptions', () => {
       Runtime: 'runsc',
       AutoRemove: false,
     });
+    expect(host.SecurityOpt![0]).toBe('no-new-privileges');
+    expect(host.SecurityOpt![1]).toMatch(/^seccomp=\{/);
     expect(host.Binds).toEqual([]);
     expect(host.Mounts).toEqual([]);
     expect(host.Ulimits!.map((u) => u.Name)).not.toContain('nproc');

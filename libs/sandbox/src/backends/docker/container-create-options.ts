@@ -1,9 +1,11 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { RunLimits } from '../../run-spec';
 import { SANDBOX_ENV } from '../sandbox-backend';
+import { seccompSecurityOpt } from './docker-seccomp-profile';
 import { DOCKER_BACKEND_LABEL, DOCKER_BACKEND_LABEL_VALUE, DockerBackendOptions } from './docker-backend-options';
 
 const MIB = 1024 * 1024;
+const SHM_MAX_MB = 16;
 
 const DEFAULT_USER = '65534:65534';
 
@@ -61,13 +63,13 @@ export function containerCreateOptions(
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       MemorySwappiness: 0,
-      // /dev/shm is another writable tmpfs; keep it small (its pages are charged to the cgroup anyway).
-      ShmSize: Math.min(limits.tmpfsMb, 64) * MIB,
+      // /dev/shm is another writable tmpfs; same cap as the bwrap backend.
+      ShmSize: Math.min(limits.tmpfsMb, SHM_MAX_MB) * MIB,
       PidsLimit: limits.pids,
       NanoCpus: Math.round((options.cpus ?? 1) * 1e9),
       CapDrop: ['ALL'],
       CapAdd: [],
-      SecurityOpt: ['no-new-privileges'],
+      SecurityOpt: ['no-new-privileges', ...seccompSecurityOpt()],
       Privileged: false,
       IpcMode: 'private',
       PidMode: '',

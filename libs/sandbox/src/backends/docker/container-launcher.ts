@@ -8,6 +8,8 @@ import { PreparedRun } from '../sandbox-backend';
  * `timeout` is a last-resort watchdog: it kills the program even if the gateway dies.
  */
 const LAUNCHER_SCRIPT = [
+  // dockerd always injects HOSTNAME; the program must see exactly SANDBOX_ENV.
+  'unset HOSTNAME',
   'w=$1; n=$2; shift 2',
   'while [ "$n" -gt 0 ]; do',
   '  s=$1; f=$2; shift 2',

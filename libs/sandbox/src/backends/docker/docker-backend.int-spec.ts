@@ -277,7 +277,7 @@ describeDocker(`DockerBackend on ${target.image}`, () => {
       const r = await bash('env');
       expect(r.stdout).not.toContain('canary-');
       const names = r.stdout.trim().split('\n').map((line) => line.split('=')[0]);
-      const allowed = new Set([...Object.keys(SANDBOX_ENV), 'HOSTNAME', 'PWD', 'SHLVL', '_']);
+      const allowed = new Set([...Object.keys(SANDBOX_ENV), 'PWD', 'SHLVL', '_']);
       expect(names.filter((n) => !allowed.has(n))).toEqual([]);
     });
 
@@ -349,6 +349,30 @@ describeDocker(`DockerBackend on ${target.image}`, () => {
       expect(r.stdout).toMatch(/ \/ overlay ro,/);
       expect(r.stdout).toMatch(/\/work tmpfs rw,nosuid,nodev,.*size=65536k,nr_inodes=4096/);
       expect(r.stdout).not.toMatch(/docker\.sock/);
+    });
+
+    it('applies the sandbox seccomp profile (io_uring, ptrace, ASLR switch-off denied)', async () => {
+      const code = [
+        'import ctypes',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        'def call(name, nr, *a):',
+        '    ctypes.set_errno(0); rc = libc.syscall(nr, *a); print(name, rc, ctypes.get_errno())',
+        'call("io_uring_setup", 425, 1, 0)',
+        'call("ptrace", 101, 0, 0, 0, 0)',
+        'call("unshare_user", 272, 0x10000000)',
+        'call("clone3", 435, 0, 0)',
+        'call("personality_no_aslr", 135, 0x0040000)',
+        'call("personality_linux", 135, 0)',
+      ].join('\n');
+      const r = await run('python', code);
+      expect(r.stdout.trim().split('\n')).toEqual([
+        'io_uring_setup -1 1',
+        'ptrace -1 1',
+        'unshare_user -1 1',
+        'clone3 -1 38',
+        'personality_no_aslr -1 1',
+        'personality_linux 0 0',
+      ]);
     });
 
     it('runs concurrent executions independently', async () => {

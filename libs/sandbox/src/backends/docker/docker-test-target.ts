@@ -12,7 +12,14 @@ export interface DockerTestTarget {
  * `npm run sandbox:build` imports) and whether daemon and image are there. Synchronous so
  * a spec can choose `describe` or `describe.skip` at load time.
  */
+let cached: DockerTestTarget | undefined;
+
 export function dockerTestTarget(): DockerTestTarget {
+  cached ??= findDockerTestTarget();
+  return cached;
+}
+
+function findDockerTestTarget(): DockerTestTarget {
   const image = process.env.SANDBOX_DOCKER_IMAGE || rootfsInfo().imageTag;
   const docker = (args: string[]) => execFileSync('docker', args, { stdio: 'pipe', timeout: 15_000 }).toString().trim();
   try {
