@@ -34,10 +34,18 @@ async function must(cmd: string, args: string[], log: Log | null): Promise<strin
   return r.stdout;
 }
 
-async function ensureDebootstrap(log: Log): Promise<void> {
-  if (existsSync('/usr/sbin/debootstrap')) return;
-  log('debootstrap missing: installing it with apt-get');
-  await must('apt-get', ['install', '-y', '--no-install-recommends', 'debootstrap'], log);
+/** debootstrap builds the tree; bubblewrap runs it (the Docker backend needs neither). */
+async function ensureHostTools(log: Log): Promise<void> {
+  const missing = [
+    ['/usr/sbin/debootstrap', 'debootstrap'],
+    ['/usr/bin/bwrap', 'bubblewrap'],
+  ].flatMap(([path, pkg]) => (existsSync(path) ? [] : [pkg]));
+  if (missing.length === 0) return;
+  log(`installing ${missing.join(', ')} with apt-get`);
+  const install = ['install', '-y', '--no-install-recommends', ...missing];
+  if ((await run('apt-get', install, log)).code === 0) return;
+  await must('apt-get', ['update'], log);
+  await must('apt-get', install, log);
 }
 
 async function removeStaleBuilds(dataDir: string): Promise<void> {
@@ -81,12 +89,12 @@ async function finishTree(root: string, log: Log): Promise<Record<string, string
 
 export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
   const info = rootfsInfo();
+  if (process.getuid?.() === 0) await ensureHostTools(log);
   if (info.built) {
     log(`rootfs ${info.hash} up to date: ${info.dir}`);
     return info;
   }
   if (process.getuid?.() !== 0) throw new Error('building the rootfs needs root (debootstrap, chroot)');
-  await ensureDebootstrap(log);
   const dataDir = sandboxDataDir();
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
   await removeStaleBuilds(dataDir);

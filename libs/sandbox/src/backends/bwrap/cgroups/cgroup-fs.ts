@@ -72,6 +72,7 @@ export function keyedValue(text: string | undefined, key: string): number | unde
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+
 export function killPids(pids: number[]): void {
   for (const pid of pids) {
     try {
@@ -82,20 +83,20 @@ export function killPids(pids: number[]): void {
   }
 }
 
-/** rmdir of a cgroup we created; EBUSY while the last tasks are still exiting. */
+/** rmdir of a cgroup we created; EBUSY for a moment while the last tasks are reaped. */
 export async function removeCgroupDir(dir: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
+  const deadline = Date.now() + 2000;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
     try {
       await rmdir(dir);
       return;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
-      if (code !== 'EBUSY') throw err;
-      await sleep(10);
+      if (code !== 'EBUSY' || Date.now() > deadline) throw err;
+      await sleep(wait);
     }
   }
-  await rmdir(dir);
 }
 
 export async function writeValue(file: string, value: string): Promise<void> {

@@ -7,17 +7,19 @@ export class CgroupV1Run implements CgroupRun {
   constructor(private readonly dirs: ReadonlyMap<string, string>) {}
 
   async attach(pid: number): Promise<void> {
-    for (const dir of this.dirs.values()) await writeValue(join(dir, 'cgroup.procs'), String(pid));
+    await Promise.all([...this.dirs.values()].map((dir) => writeValue(join(dir, 'cgroup.procs'), String(pid))));
   }
 
   async stats(): Promise<CgroupStats> {
     const mem = this.dirs.get('memory')!;
-    const oomControl = await readText(join(mem, 'memory.oom_control'));
-    const oomKills = keyedValue(oomControl, 'oom_kill');
-    const failcnt = await readNumber(join(mem, 'memory.failcnt'));
-    const peak = await readNumber(join(mem, 'memory.max_usage_in_bytes'));
     const cpuacct = this.dirs.get('cpuacct');
-    const cpuNs = cpuacct ? await readNumber(join(cpuacct, 'cpuacct.usage')) : undefined;
+    const [oomControl, failcnt, peak, cpuNs] = await Promise.all([
+      readText(join(mem, 'memory.oom_control')),
+      readNumber(join(mem, 'memory.failcnt')),
+      readNumber(join(mem, 'memory.max_usage_in_bytes')),
+      cpuacct ? readNumber(join(cpuacct, 'cpuacct.usage')) : undefined,
+    ]);
+    const oomKills = keyedValue(oomControl, 'oom_kill');
     return {
       // Kernels before 4.13 have no oom_kill counter; failcnt then is the best available hint.
       oomKilled: oomKills !== undefined ? oomKills > 0 : (failcnt ?? 0) > 0,
@@ -27,9 +29,8 @@ export class CgroupV1Run implements CgroupRun {
   }
 
   async pids(): Promise<number[]> {
-    const all = new Set<number>();
-    for (const dir of this.dirs.values()) for (const pid of await readPids(join(dir, 'cgroup.procs'))) all.add(pid);
-    return [...all];
+    const lists = await Promise.all([...this.dirs.values()].map((dir) => readPids(join(dir, 'cgroup.procs'))));
+    return [...new Set(lists.flat())];
   }
 
   async killAll(timeoutMs = 5000): Promise<boolean> {
@@ -39,7 +40,7 @@ export class CgroupV1Run implements CgroupRun {
       if (pids.length === 0) return true;
       if (Date.now() > deadline) return false;
       killPids(pids);
-      await sleep(5);
+      await sleep(1);
     }
   }
 

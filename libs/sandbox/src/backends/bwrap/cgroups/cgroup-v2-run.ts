@@ -10,9 +10,12 @@ export class CgroupV2Run implements CgroupRun {
   }
 
   async stats(): Promise<CgroupStats> {
-    const events = await readText(join(this.dir, 'memory.events'));
-    const peak = await readNumber(join(this.dir, 'memory.peak'));
-    const cpuUsec = keyedValue(await readText(join(this.dir, 'cpu.stat')), 'usage_usec');
+    const [events, peak, cpuStat] = await Promise.all([
+      readText(join(this.dir, 'memory.events')),
+      readNumber(join(this.dir, 'memory.peak')),
+      readText(join(this.dir, 'cpu.stat')),
+    ]);
+    const cpuUsec = keyedValue(cpuStat, 'usage_usec');
     return {
       oomKilled: (keyedValue(events, 'oom_kill') ?? 0) > 0,
       memoryPeakKb: peak !== undefined ? Math.round(peak / 1024) : undefined,
