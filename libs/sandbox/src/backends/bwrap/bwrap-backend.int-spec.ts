@@ -53,6 +53,18 @@ describeBwrap('BwrapBackend specifics', () => {
     expect(r.cpuTimeMs).toBeGreaterThan(10);
   });
 
+  it('caps CPU bandwidth at one core per run', async () => {
+    const p = await prepareRun({
+      language: 'bash',
+      code: 'for i in 1 2 3; do (while :; do :; done) & done; wait',
+      limits: { ...limits, timeoutMs: 2000 },
+    });
+    if (p.kind !== 'run') throw new Error('unexpected compile result');
+    const r = await backend.execute(p.run);
+    expect(r.timedOut).toBe(true);
+    expect(r.cpuTimeMs).toBeLessThan(2700);
+  });
+
   it('removes every per-run cgroup once execute() resolves', async () => {
     await Promise.all([run('bash', 'sleep 0.2 & echo x'), run('bash', 'sleep 5 & exit 0')]);
     for (const dir of ourCgroupDirs()) {

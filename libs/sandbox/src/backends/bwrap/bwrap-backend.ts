@@ -22,6 +22,8 @@ export interface BwrapBackendOptions {
   uid?: number;
   gid?: number;
   cgroups?: CgroupManager;
+  /** CPU bandwidth per run, in cores. Default 1 (as the Docker backend). */
+  cpus?: number;
 }
 
 const FD = { info: 3, block: 4, seccomp: 5, firstFile: 6 } as const;
@@ -47,6 +49,7 @@ export class BwrapBackend implements SandboxBackend {
   private readonly prlimitPath: string;
   private readonly uid: number;
   private readonly gid: number;
+  private readonly cpus: number;
   private cgroups?: Promise<CgroupManager | string>;
   private probed?: { at: number; health: BackendHealth };
   private leakedFds: number[] = inheritedFds();
@@ -57,6 +60,7 @@ export class BwrapBackend implements SandboxBackend {
     this.prlimitPath = options.prlimitPath ?? '/usr/bin/prlimit';
     this.uid = options.uid ?? 65534;
     this.gid = options.gid ?? 65534;
+    this.cpus = options.cpus ?? 1;
     if (options.cgroups) this.cgroups = Promise.resolve(options.cgroups);
   }
 
@@ -103,7 +107,7 @@ export class BwrapBackend implements SandboxBackend {
     const cg = await this.cgroupManager();
     let cgRun: CgroupRun;
     try {
-      cgRun = await cg.create({ memoryBytes: run.limits.memoryMb * MIB, pids: run.limits.pids });
+      cgRun = await cg.create({ memoryBytes: run.limits.memoryMb * MIB, pids: run.limits.pids, cpus: this.cpus });
     } catch (err) {
       throw new SandboxError(SandboxErrorCode.Unavailable, `cannot create a cgroup for the run: ${(err as Error).message}`);
     }

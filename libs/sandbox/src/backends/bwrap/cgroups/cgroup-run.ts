@@ -17,6 +17,8 @@ export interface CgroupRun {
 export interface CgroupRunLimits {
   memoryBytes: number;
   pids: number;
+  /** CPU bandwidth in cores (CFS quota); unlimited when the cpu controller is not there. */
+  cpus: number;
 }
 
 export interface CgroupManager {

@@ -7,7 +7,8 @@ import { CgroupV1Run } from './cgroup-v1-run';
 import { removeStaleSubtrees, SUBTREE_PREFIX } from './stale-cgroups';
 
 const REQUIRED = ['memory', 'pids'];
-const OPTIONAL = ['cpuacct'];
+const OPTIONAL = ['cpuacct', 'cpu'];
+const CFS_PERIOD_US = 100_000;
 
 export class CgroupV1Manager implements CgroupManager {
   readonly version = 1 as const;
@@ -82,6 +83,11 @@ export class CgroupV1Manager implements CgroupManager {
         // swap accounting disabled
       }
       await writeValue(join(dirs.get('pids')!, 'pids.max'), String(limits.pids));
+      const cpu = dirs.get('cpu');
+      if (cpu) {
+        await writeValue(join(cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+        await writeValue(join(cpu, 'cpu.cfs_quota_us'), String(Math.round(limits.cpus * CFS_PERIOD_US)));
+      }
     } catch (err) {
       for (const dir of dirs.values()) await rmdir(dir).catch(() => undefined);
       throw err;

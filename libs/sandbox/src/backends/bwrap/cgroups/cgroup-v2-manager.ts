@@ -7,11 +7,13 @@ import { CgroupV2Run } from './cgroup-v2-run';
 import { removeStaleSubtrees, SUBTREE_PREFIX } from './stale-cgroups';
 
 const NEEDED = ['memory', 'pids'];
+const CFS_PERIOD_US = 100_000;
 
 export class CgroupV2Manager implements CgroupManager {
   readonly version = 2 as const;
   private base?: Promise<string>;
   private seq = 0;
+  private withCpu = false;
 
   constructor(private readonly mount: CgroupMount) {}
 
@@ -42,16 +44,25 @@ export class CgroupV2Manager implements CgroupManager {
       } catch (err) {
         throw new Error(
           `cannot enable ${toEnable.join(',')} in ${parent}/cgroup.subtree_control (${(err as NodeJS.ErrnoException).code}); ` +
-            'run the gateway in a delegated cgroup whose processes sit in a leaf (e.g. systemd Delegate=yes)',
+            'give the sandbox a delegated cgroup with SANDBOX_CGROUP_V2_PARENT (e.g. systemd Delegate=yes, gateway process in a sibling leaf)',
         );
       }
     }
+    // CPU bandwidth is a bonus: without the cpu controller runs are still bounded by the wall clock.
+    this.withCpu =
+      available.includes('cpu') &&
+      (enabled.includes('cpu') ||
+        (await writeValue(join(parent, 'cgroup.subtree_control'), '+cpu').then(
+          () => true,
+          () => false,
+        )));
+    const wanted = this.withCpu ? [...NEEDED, 'cpu'] : NEEDED;
     await removeStaleSubtrees(parent);
     const base = join(parent, `${SUBTREE_PREFIX}${process.pid}`);
     await mkdir(base).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
-    await writeValue(join(base, 'cgroup.subtree_control'), NEEDED.map((c) => `+${c}`).join(' '));
+    await writeValue(join(base, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
     process.once('exit', () => {
       try {
         rmdirSync(base);
@@ -70,6 +81,7 @@ export class CgroupV2Manager implements CgroupManager {
       await writeValue(join(dir, 'memory.max'), String(limits.memoryBytes));
       await writeValue(join(dir, 'memory.swap.max'), '0').catch(() => undefined);
       await writeValue(join(dir, 'pids.max'), String(limits.pids));
+      if (this.withCpu) await writeValue(join(dir, 'cpu.max'), `${Math.round(limits.cpus * CFS_PERIOD_US)} ${CFS_PERIOD_US}`);
     } catch (err) {
       await rmdir(dir).catch(() => undefined);
       throw err;

@@ -4,8 +4,14 @@ import { CgroupV1Manager } from './cgroup-v1-manager';
 import { CgroupV2Manager } from './cgroup-v2-manager';
 import { join } from 'node:path';
 
-/** v2 when its hierarchy carries memory and pids for us, else v1 (hybrid hosts), else none. */
+/**
+ * v2 when its hierarchy carries memory and pids for us, else v1 (hybrid hosts), else none.
+ * SANDBOX_CGROUP_V2_PARENT names a delegated v2 cgroup to create run cgroups under, for hosts
+ * where this process sits in a cgroup that cannot enable controllers (no internal processes rule).
+ */
 export async function detectCgroups(): Promise<CgroupManager | string> {
+  const delegated = process.env.SANDBOX_CGROUP_V2_PARENT;
+  if (delegated) return new CgroupV2Manager({ mountPoint: delegated, path: '/' });
   let layout;
   try {
     layout = readCgroupLayout();
