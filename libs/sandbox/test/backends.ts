@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { SandboxBackend } from '../src/backends/sandbox-backend';
 import { BwrapBackend } from '../src/backends/bwrap';
 import { DockerBackend } from '../src/backends/docker';
-import { dockerTestTarget } from '../src/backends/docker/docker-test-target';
+import { dockerTestOptions, dockerTestTarget } from '../src/backends/docker/docker-test-target';
 import { rootfsInfo } from '../src/rootfs/rootfs-info';
 
 export interface BackendTarget {
@@ -25,9 +25,9 @@ export const BACKEND_TARGETS: BackendTarget[] = [
   },
   {
     name: 'docker',
-    // Image: SANDBOX_DOCKER_IMAGE, else the one npm run sandbox:build imports.
+    // Image: SANDBOX_DOCKER_IMAGE, else the one npm run sandbox:build imports; SANDBOX_DOCKER_RUNTIME=runsc for gVisor.
     unavailable: () => dockerTestTarget().unavailable,
-    create: () => new DockerBackend({ image: dockerTestTarget().image }),
+    create: () => new DockerBackend(dockerTestOptions()),
   },
 ];
 

@@ -10,7 +10,7 @@ import { prepareRun } from '../../prepare-run';
 import { Language, RunFile, RunLimits, RunResult } from '../../run-spec';
 import { launcherInvocation } from './container-launcher';
 import { DockerBackend } from './docker-backend';
-import { announceDockerSkip, dockerTestTarget } from './docker-test-target';
+import { announceDockerSkip, dockerTestOptions, dockerTestTarget } from './docker-test-target';
 
 const target = dockerTestTarget();
 announceDockerSkip(target, 'docker backend integration');
@@ -18,7 +18,7 @@ const describeDocker = target.unavailable ? describe.skip : describe;
 
 const RUN_LABEL = 'io.sandbox-gateway.test-run';
 const runId = randomUUID();
-const backend = new DockerBackend({ image: target.image, labels: { [RUN_LABEL]: runId } });
+const backend = new DockerBackend(dockerTestOptions({ labels: { [RUN_LABEL]: runId } }));
 
 async function run(
   language: Language,
@@ -38,7 +38,7 @@ function containersLabelled(value: string): string[] {
   return out.split('\n').filter(Boolean);
 }
 
-describeDocker(`DockerBackend on ${target.image}`, () => {
+describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.runtime})` : ''}`, () => {
   jest.setTimeout(60_000);
 
   // Every case must leave the backend healthy and no container behind.
