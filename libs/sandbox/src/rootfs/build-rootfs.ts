@@ -63,7 +63,7 @@ async function removeStaleBuilds(dataDir: string): Promise<void> {
 }
 
 async function finishTree(root: string, log: Log): Promise<Record<string, string>> {
-  log('post-install: cleaning apt caches, creating /work, dropping setuid bits');
+  log('post-install: cleaning apt caches, creating /work, dropping device nodes, setuid bits and world-writable dirs');
   await rm(join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
   await mkdir(join(root, 'var/cache/apt/archives/partial'), { recursive: true });
   await rm(join(root, 'var/lib/apt/lists'), { recursive: true, force: true });
@@ -71,6 +71,11 @@ async function finishTree(root: string, log: Log): Promise<Record<string, string
   await mkdir(join(root, 'work'), { recursive: true });
   await chmod(join(root, 'work'), 0o755);
   await chmod(join(root, 'tmp'), 0o1777);
+  // Both backends mount their own /dev; device nodes left in a host directory are only a liability.
+  await rm(join(root, 'dev'), { recursive: true, force: true });
+  await mkdir(join(root, 'dev'), { mode: 0o755 });
+  // No other world-writable place in a tree that lives on the host (/tmp is always a tmpfs mount point).
+  await must('find', [root, '-xdev', '-perm', '-0002', '-type', 'd', '!', '-path', join(root, 'tmp'), '-exec', 'chmod', 'o-w', '{}', '+'], log);
   await writeFile(join(root, 'etc/hostname'), 'sandbox\n');
   await writeFile(join(root, 'etc/hosts'), '127.0.0.1 localhost sandbox\n::1 localhost\n');
   await must('find', [root, '-xdev', '-type', 'f', '-perm', '/6000', '-exec', 'chmod', 'ug-s', '{}', '+'], log);
