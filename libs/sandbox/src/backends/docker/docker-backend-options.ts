@@ -13,8 +13,13 @@ export interface DockerBackendOptions {
   tmpfsInodes?: number;
   /** Open-file limit inside the container. Default 512. */
   maxOpenFiles?: number;
-  /** Extra labels on every container (the backend's own label is always set). */
+  /** Extra labels on every container (the backend's own label is always set); they also scope removeLeftovers(). */
   labels?: Record<string, string>;
+  /**
+   * Containers of this backend older than this are leftovers of a crashed process and are
+   * removed at the first probe. Must exceed the longest run. Default 10 minutes.
+   */
+  leftoverAgeMs?: number;
 }
 
 /** Every container this backend creates carries this label, so leftovers can be found. */

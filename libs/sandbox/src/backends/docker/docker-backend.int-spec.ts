@@ -101,6 +101,26 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
       expect(results.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n', '4\n']);
     });
 
+    it('removes leftovers of a crashed process, scoped by its labels and age', async () => {
+      const crashed = `${runId}-crashed`;
+      const id = execFileSync('docker', [
+        'create',
+        '--label', 'io.sandbox-gateway.backend=docker',
+        '--label', `${RUN_LABEL}=${crashed}`,
+        target.image,
+        'true',
+      ]).toString().trim();
+      try {
+        const reaper = new DockerBackend(dockerTestOptions({ labels: { [RUN_LABEL]: crashed } }));
+        expect(await reaper.removeLeftovers(60_000)).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        expect(await reaper.removeLeftovers(0)).toBe(1);
+        expect(containersLabelled(crashed)).toEqual([]);
+      } finally {
+        execFileSync('docker', ['rm', '-f', id]);
+      }
+    });
+
     it('has an in-container watchdog that kills the program if the gateway dies', async () => {
       // The launcher alone, as `docker run -d` would start it with nobody watching.
       const limits = resolveLimits();

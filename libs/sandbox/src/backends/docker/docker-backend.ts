@@ -6,15 +6,17 @@ import { PreparedRun, SandboxBackend } from '../sandbox-backend';
 import { containerCreateOptions, numericUser } from './container-create-options';
 import { launcherInvocation } from './container-launcher';
 import { ContainerRun } from './container-run';
-import { DockerBackendOptions } from './docker-backend-options';
+import { DOCKER_BACKEND_LABEL, DOCKER_BACKEND_LABEL_VALUE, DockerBackendOptions } from './docker-backend-options';
 
 /** The in-container watchdog fires this long after our own timer, only if we are gone. */
 const WATCHDOG_GRACE_MS = 5000;
+const DEFAULT_LEFTOVER_AGE_MS = 10 * 60_000;
 
 /** Runs each PreparedRun in a fresh, locked-down container that is always removed afterwards. */
 export class DockerBackend implements SandboxBackend {
   readonly name = 'docker' as const;
   private readonly docker: Docker;
+  private leftoversChecked = false;
 
   constructor(private readonly options: DockerBackendOptions) {
     if (options.user !== undefined) numericUser(options.user);
@@ -39,7 +41,25 @@ export class DockerBackend implements SandboxBackend {
         return notReady(`OCI runtime ${this.options.runtime} is not registered with dockerd`);
       }
     }
+    if (!this.leftoversChecked) {
+      this.leftoversChecked = true;
+      // A crashed gateway leaves its containers behind (the watchdog only stops them).
+      this.removeLeftovers().catch(() => undefined);
+    }
     return { backend: this.name, ready: true };
+  }
+
+  /** Removes this backend's containers older than any run can last; returns how many. */
+  async removeLeftovers(olderThanMs = this.options.leftoverAgeMs ?? DEFAULT_LEFTOVER_AGE_MS): Promise<number> {
+    const labels = { ...this.options.labels, [DOCKER_BACKEND_LABEL]: DOCKER_BACKEND_LABEL_VALUE };
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
+    });
+    const cutoffSeconds = (Date.now() - olderThanMs) / 1000;
+    const stale = containers.filter((c) => c.Created < cutoffSeconds);
+    await Promise.all(stale.map((c) => removeContainer(this.docker.getContainer(c.Id))));
+    return stale.length;
   }
 
   async execute(run: PreparedRun): Promise<RunResult> {
