@@ -1,6 +1,7 @@
 /**
  * Sequential latency of trivial runs per language: DockerBackend.execute versus
- * `docker run --rm` of the same image. Not a test; run with
+ * `docker run --rm` of the same image and a bare host spawn with a clean env (the
+ * SPEC's baseline). Ratios matter, absolute times drift. Not a test; run with
  *   npx esbuild --bundle --platform=node --packages=external \
  *     libs/sandbox/src/backends/docker/docker-latency.bench.ts --outfile=/tmp/docker-bench.js && node /tmp/docker-bench.js
  */
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   if (target.unavailable) throw new Error(target.unavailable);
   const backend = new DockerBackend({ image: target.image });
   console.log(`image ${target.image}, ${RUNS} sequential runs each, p50 in ms`);
-  console.log('language     backend.execute  in-sandbox  docker-run-rm  ratio');
+  console.log('language     backend.execute  in-sandbox  docker-run-rm  vs-run-rm  bare-spawn');
+  const cleanEnv = { PATH: '/usr/bin:/bin', HOME: '/tmp' };
   for (const language of Object.keys(TRIVIAL) as Language[]) {
     const prepared = await prepareRun({ language, code: TRIVIAL[language], limits: resolveLimits() });
     if (prepared.kind !== 'run') throw new Error('prepare failed');
@@ -57,12 +59,14 @@ async function main(): Promise<void> {
     const cli = await p50(RUNS, async () => {
       await execFileAsync('docker', ['run', '--rm', '--network', 'none', target.image, ...CLI_COMMAND[language]]);
     });
+    const bare = await p50(RUNS, async () => {
+      await execFileAsync(CLI_COMMAND[language][0], CLI_COMMAND[language].slice(1), { env: cleanEnv });
+    });
     inside.sort((a, b) => a - b);
     const insideP50 = inside[Math.floor(inside.length / 2)];
+    const cells = [ours, insideP50, cli].map((v, i) => v.toFixed(0).padStart([15, 11, 14][i]));
     console.log(
-      `${language.padEnd(12)} ${ours.toFixed(0).padStart(15)} ${String(insideP50).padStart(11)} ${cli
-        .toFixed(0)
-        .padStart(14)} ${(ours / cli).toFixed(2).padStart(6)}`,
+      `${language.padEnd(12)} ${cells.join(' ')} ${(ours / cli).toFixed(2).padStart(10)} ${bare.toFixed(0).padStart(11)}`,
     );
   }
 }
