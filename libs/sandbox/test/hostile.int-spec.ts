@@ -324,6 +324,26 @@ for (const target of BACKEND_TARGETS) {
         expect(next.stdout).not.toContain(id);
       });
 
+      it('an abstract unix socket of one run is unreachable from a concurrent run', async () => {
+        const name = `sbx-${randomUUID()}`;
+        const server = run(
+          'python',
+          `import socket, time\ns = socket.socket(socket.AF_UNIX)\ns.bind("\\0${name}")\ns.listen()\nprint("listening", flush=True)\ntime.sleep(1.5)`,
+        );
+        await new Promise((r) => setTimeout(r, 600));
+        const client = await run(
+          'python',
+          `import socket\ns = socket.socket(socket.AF_UNIX)\ntry:\n  s.connect("\\0${name}"); print("CONNECTED")\nexcept OSError as e:\n  print("refused", type(e).__name__)`,
+        );
+        expect((await server).stdout).toBe('listening\n');
+        expect(client.stdout).toMatch(/^refused/);
+      });
+
+      it('the runtime tree has no setuid or setgid programs', async () => {
+        const r = await run('bash', 'find / -xdev -perm /6000 -type f 2>/dev/null | head; echo end');
+        expect(r.stdout).toBe('end\n');
+      });
+
       it('kill -9 -1 only kills the run itself', async () => {
         const bystander = run('bash', 'sleep 1.5; echo bystander-ok', { limits: { timeoutMs: 5000 } });
         await new Promise((r) => setTimeout(r, 300));
