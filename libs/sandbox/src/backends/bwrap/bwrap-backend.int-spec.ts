@@ -65,6 +65,14 @@ describeBwrap('BwrapBackend specifics', () => {
     expect(r.cpuTimeMs).toBeLessThan(2700);
   });
 
+  it('several backend instances in one process share the cgroup subtree without clashing', async () => {
+    const other = new BwrapBackend();
+    const p = await prepareRun({ language: 'bash', code: 'echo $$', limits });
+    if (p.kind !== 'run') throw new Error('unexpected compile result');
+    const results = await Promise.all([backend.execute(p.run), other.execute(p.run), backend.execute(p.run), other.execute(p.run)]);
+    for (const r of results) expect(r.exitCode).toBe(0);
+  });
+
   it('removes every per-run cgroup once execute() resolves', async () => {
     await Promise.all([run('bash', 'sleep 0.2 & echo x'), run('bash', 'sleep 5 & exit 0')]);
     for (const dir of ourCgroupDirs()) {

@@ -70,6 +70,13 @@ export function keyedValue(text: string | undefined, key: string): number | unde
   return m ? Number(m[1]) : undefined;
 }
 
+let runCounter = 0;
+
+/** Unique within this process even with several managers (several backends, several specs). */
+export function nextRunName(): string {
+  return `run-${++runCounter}-${Math.random().toString(16).slice(2, 8)}`;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 

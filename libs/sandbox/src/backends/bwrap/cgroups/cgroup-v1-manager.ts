@@ -1,7 +1,7 @@
 import { mkdir, rmdir } from 'node:fs/promises';
 import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CgroupMount, writeValue } from './cgroup-fs';
+import { CgroupMount, nextRunName, writeValue } from './cgroup-fs';
 import { CgroupManager, CgroupRun, CgroupRunLimits } from './cgroup-run';
 import { CgroupV1Run } from './cgroup-v1-run';
 import { removeStaleSubtrees, SUBTREE_PREFIX } from './stale-cgroups';
@@ -13,7 +13,6 @@ const CFS_PERIOD_US = 100_000;
 export class CgroupV1Manager implements CgroupManager {
   readonly version = 1 as const;
   private bases?: Promise<Map<string, string>>;
-  private seq = 0;
 
   constructor(private readonly mounts: ReadonlyMap<string, CgroupMount>) {}
 
@@ -66,7 +65,7 @@ export class CgroupV1Manager implements CgroupManager {
 
   async create(limits: CgroupRunLimits): Promise<CgroupRun> {
     const bases = await this.ensureBases();
-    const name = `run-${++this.seq}`;
+    const name = nextRunName();
     const dirs = new Map<string, string>();
     try {
       for (const [controller, base] of bases) {

@@ -1,7 +1,7 @@
 import { rmdirSync } from 'node:fs';
 import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CgroupMount, readText, writeValue } from './cgroup-fs';
+import { CgroupMount, nextRunName, readText, writeValue } from './cgroup-fs';
 import { CgroupManager, CgroupRun, CgroupRunLimits } from './cgroup-run';
 import { CgroupV2Run } from './cgroup-v2-run';
 import { removeStaleSubtrees, SUBTREE_PREFIX } from './stale-cgroups';
@@ -12,7 +12,6 @@ const CFS_PERIOD_US = 100_000;
 export class CgroupV2Manager implements CgroupManager {
   readonly version = 2 as const;
   private base?: Promise<string>;
-  private seq = 0;
   private withCpu = false;
 
   constructor(private readonly mount: CgroupMount) {}
@@ -75,7 +74,7 @@ export class CgroupV2Manager implements CgroupManager {
 
   async create(limits: CgroupRunLimits): Promise<CgroupRun> {
     const base = await this.ensureBase();
-    const dir = join(base, `run-${++this.seq}`);
+    const dir = join(base, nextRunName());
     await mkdir(dir);
     try {
       await writeValue(join(dir, 'memory.max'), String(limits.memoryBytes));

@@ -9,7 +9,14 @@ import { join } from 'node:path';
  * SANDBOX_CGROUP_V2_PARENT names a delegated v2 cgroup to create run cgroups under, for hosts
  * where this process sits in a cgroup that cannot enable controllers (no internal processes rule).
  */
-export async function detectCgroups(): Promise<CgroupManager | string> {
+export function detectCgroups(): Promise<CgroupManager | string> {
+  // One manager per process: every backend instance shares the same subtree.
+  return (detected ??= detect());
+}
+
+let detected: Promise<CgroupManager | string> | undefined;
+
+async function detect(): Promise<CgroupManager | string> {
   const delegated = process.env.SANDBOX_CGROUP_V2_PARENT;
   if (delegated) return new CgroupV2Manager({ mountPoint: delegated, path: '/' });
   let layout;
