@@ -33,6 +33,14 @@ async function run(
 
 const bash = (code: string, extra?: Parameters<typeof run>[2]) => run('bash', code, extra);
 
+function forceRemove(ids: string[]): void {
+  try {
+    execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  } catch {
+    // already gone
+  }
+}
+
 function containersLabelled(value: string): string[] {
   const out = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=${RUN_LABEL}=${value}`]).toString();
   return out.split('\n').filter(Boolean);
@@ -50,7 +58,7 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
 
   afterAll(() => {
     const left = containersLabelled(runId);
-    if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
+    if (left.length) forceRemove(left);
   });
 
   describe('probe', () => {
@@ -117,7 +125,7 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
         expect(await reaper.removeLeftovers(0)).toBe(1);
         expect(containersLabelled(crashed)).toEqual([]);
       } finally {
-        execFileSync('docker', ['rm', '-f', id]);
+        forceRemove([id]);
       }
     });
 
@@ -133,7 +141,7 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
         const status = execFileSync('docker', ['wait', id], { timeout: 10_000 }).toString().trim();
         expect(status).toBe('137');
       } finally {
-        execFileSync('docker', ['rm', '-f', id]);
+        forceRemove([id]);
       }
     });
   });
