@@ -70,7 +70,8 @@ export class CgroupV1Manager implements CgroupManager {
     try {
       for (const [controller, base] of bases) {
         const dir = join(base, name);
-        await mkdir(dir);
+        // Co-mounted controllers (e.g. cpu,cpuacct) share one directory.
+        if (![...dirs.values()].includes(dir)) await mkdir(dir);
         dirs.set(controller, dir);
       }
       const mem = dirs.get('memory')!;

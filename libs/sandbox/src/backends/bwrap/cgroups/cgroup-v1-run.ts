@@ -7,7 +7,7 @@ export class CgroupV1Run implements CgroupRun {
   constructor(private readonly dirs: ReadonlyMap<string, string>) {}
 
   async attach(pid: number): Promise<void> {
-    await Promise.all([...this.dirs.values()].map((dir) => writeValue(join(dir, 'cgroup.procs'), String(pid))));
+    await Promise.all(this.uniqueDirs().map((dir) => writeValue(join(dir, 'cgroup.procs'), String(pid))));
   }
 
   async stats(): Promise<CgroupStats> {
@@ -29,7 +29,7 @@ export class CgroupV1Run implements CgroupRun {
   }
 
   async pids(): Promise<number[]> {
-    const lists = await Promise.all([...this.dirs.values()].map((dir) => readPids(join(dir, 'cgroup.procs'))));
+    const lists = await Promise.all(this.uniqueDirs().map((dir) => readPids(join(dir, 'cgroup.procs'))));
     return [...new Set(lists.flat())];
   }
 
@@ -45,6 +45,10 @@ export class CgroupV1Run implements CgroupRun {
   }
 
   async remove(): Promise<void> {
-    for (const dir of this.dirs.values()) await removeCgroupDir(dir);
+    for (const dir of this.uniqueDirs()) await removeCgroupDir(dir);
+  }
+
+  private uniqueDirs(): string[] {
+    return [...new Set(this.dirs.values())];
   }
 }
