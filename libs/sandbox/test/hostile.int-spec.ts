@@ -228,6 +228,13 @@ for (const target of BACKEND_TARGETS) {
         expect(hostCmdlines().filter((c) => c.includes(marker))).toEqual([]);
       });
 
+      it('a background process left running after a normal exit is gone when the run resolves', async () => {
+        const marker = `${Math.floor(Math.random() * 1e6) + 3000}.${Date.now() % 1e6}`;
+        const r = await run('bash', `sleep ${marker} &\nnohup sleep ${marker} >/dev/null 2>&1 &\nsetsid sleep ${marker} &\necho started`);
+        expect(r).toMatchObject({ exitCode: 0, stdout: 'started\n', timedOut: false });
+        expect(hostCmdlines().filter((c) => c.includes(marker))).toEqual([]);
+      });
+
       it('100 MB of stdout keeps 64 KiB, sets the flag, and does not grow this process', async () => {
         global.gc?.();
         const before = process.memoryUsage().rss;
