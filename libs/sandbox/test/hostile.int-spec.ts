@@ -331,6 +331,22 @@ for (const target of BACKEND_TARGETS) {
         expect(next.stdout).not.toContain(id);
       });
 
+      it('sees only its own processes, none of the host', async () => {
+        const r = await run('bash', 'ls /proc | grep -cE "^[0-9]+$"; ps -eo comm= | sort -u | tr "\\n" " "');
+        const [count, comms] = r.stdout.split('\n');
+        expect(Number(count)).toBeLessThan(8);
+        expect(comms).not.toMatch(/\bnode\b|jest|dockerd|containerd/);
+      });
+
+      it('threads count against the pids limit too', async () => {
+        const r = await run(
+          'python',
+          'import threading, time\nn = 0\ntry:\n  for _ in range(1000):\n    threading.Thread(target=time.sleep, args=(5,), daemon=True).start(); n += 1\nexcept RuntimeError as e:\n  print("stopped", n)',
+        );
+        expect(r.stdout).toMatch(/^stopped \d+\n$/);
+        expect(Number(r.stdout.split(' ')[1])).toBeLessThan(base.pids);
+      });
+
       it('an abstract unix socket of one run is unreachable from a concurrent run', async () => {
         const name = `sbx-${randomUUID()}`;
         const server = run(
