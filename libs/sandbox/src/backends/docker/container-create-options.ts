@@ -1,4 +1,4 @@
-import type { ContainerCreateOptions } from 'dockerode';
+import type { ContainerCreateOptions, HostConfig } from 'dockerode';
 import { RunLimits } from '../../run-spec';
 import { SANDBOX_ENV } from '../sandbox-backend';
 import { seccompSecurityOpt } from './docker-seccomp-profile';
@@ -23,6 +23,9 @@ export function numericUser(user: string): { uid: number; gid: number } {
   return ids;
 }
 
+/** Engine API 1.41 field that @types/dockerode does not know yet. */
+type SandboxHostConfig = HostConfig & { CgroupnsMode: 'private' | 'host' };
+
 /** The whole isolation policy of one run, as Docker create options. */
 export function containerCreateOptions(
   options: DockerBackendOptions,
@@ -34,6 +37,43 @@ export function containerCreateOptions(
   const maxOpenFiles = options.maxOpenFiles ?? 512;
   const user = options.user ?? DEFAULT_USER;
   const { uid, gid } = numericUser(user);
+  const hostConfig: SandboxHostConfig = {
+    NetworkMode: 'none',
+    ReadonlyRootfs: true,
+    Tmpfs: {
+      '/work': tmpfsMount(limits.tmpfsMb, inodes, `uid=${uid},gid=${gid},mode=0700`),
+      '/tmp': tmpfsMount(limits.tmpfsMb, inodes, 'mode=1777'),
+    },
+    Binds: [],
+    Mounts: [],
+    Memory: memoryBytes,
+    MemorySwap: memoryBytes,
+    MemorySwappiness: 0,
+    // /dev/shm is another writable tmpfs; same cap as the bwrap backend.
+    ShmSize: Math.min(limits.tmpfsMb, SHM_MAX_MB) * MIB,
+    PidsLimit: limits.pids,
+    NanoCpus: Math.round((options.cpus ?? 1) * 1e9),
+    CapDrop: ['ALL'],
+    CapAdd: [],
+    SecurityOpt: ['no-new-privileges', ...seccompSecurityOpt()],
+    Privileged: false,
+    IpcMode: 'private',
+    PidMode: '',
+    // Explicit, so daemon-wide defaults (init, host cgroup namespace) cannot change the sandbox.
+    Init: false,
+    CgroupnsMode: 'private',
+    // The host's OOM killer should pick a sandbox before anything else.
+    OomScoreAdj: 1000,
+    LogConfig: { Type: 'none', Config: {} },
+    // nproc is deliberately absent: it counts per uid across the host; PidsLimit bounds this run.
+    Ulimits: [
+      { Name: 'nofile', Soft: maxOpenFiles, Hard: maxOpenFiles },
+      { Name: 'core', Soft: 0, Hard: 0 },
+      { Name: 'fsize', Soft: limits.tmpfsMb * MIB, Hard: limits.tmpfsMb * MIB },
+    ],
+    AutoRemove: false,
+    ...(options.runtime ? { Runtime: options.runtime } : {}),
+  };
   return {
     Image: options.image,
     Entrypoint: [],
@@ -51,39 +91,6 @@ export function containerCreateOptions(
     StdinOnce: true,
     Tty: false,
     StopSignal: 'SIGKILL',
-    HostConfig: {
-      NetworkMode: 'none',
-      ReadonlyRootfs: true,
-      Tmpfs: {
-        '/work': tmpfsMount(limits.tmpfsMb, inodes, `uid=${uid},gid=${gid},mode=0700`),
-        '/tmp': tmpfsMount(limits.tmpfsMb, inodes, 'mode=1777'),
-      },
-      Binds: [],
-      Mounts: [],
-      Memory: memoryBytes,
-      MemorySwap: memoryBytes,
-      MemorySwappiness: 0,
-      // /dev/shm is another writable tmpfs; same cap as the bwrap backend.
-      ShmSize: Math.min(limits.tmpfsMb, SHM_MAX_MB) * MIB,
-      PidsLimit: limits.pids,
-      NanoCpus: Math.round((options.cpus ?? 1) * 1e9),
-      CapDrop: ['ALL'],
-      CapAdd: [],
-      SecurityOpt: ['no-new-privileges', ...seccompSecurityOpt()],
-      Privileged: false,
-      IpcMode: 'private',
-      PidMode: '',
-      // The host's OOM killer should pick a sandbox before anything else.
-      OomScoreAdj: 1000,
-      LogConfig: { Type: 'none', Config: {} },
-      // nproc is deliberately absent: it counts per uid across the host; PidsLimit bounds this run.
-      Ulimits: [
-        { Name: 'nofile', Soft: maxOpenFiles, Hard: maxOpenFiles },
-        { Name: 'core', Soft: 0, Hard: 0 },
-        { Name: 'fsize', Soft: limits.tmpfsMb * MIB, Hard: limits.tmpfsMb * MIB },
-      ],
-      AutoRemove: false,
-      ...(options.runtime ? { Runtime: options.runtime } : {}),
-    },
+    HostConfig: hostConfig,
   };
 }

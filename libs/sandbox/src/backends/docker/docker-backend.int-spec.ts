@@ -75,6 +75,18 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
       expect(runtime.reason).toMatch(/no-such-runtime/);
     });
 
+    it('refuses an image that declares volumes (they would be host directories)', async () => {
+      const tag = `sandbox-test-volumes:${runId.slice(0, 8)}`;
+      execFileSync('docker', ['import', '--change', 'VOLUME /data', '-', tag], { input: Buffer.alloc(1024), stdio: ['pipe', 'ignore', 'ignore'] });
+      try {
+        const r = await new DockerBackend({ image: tag }).probe();
+        expect(r).toMatchObject({ ready: false });
+        expect(r.reason).toMatch(/declares volumes \(\/data\)/);
+      } finally {
+        execFileSync('docker', ['rmi', tag], { stdio: 'ignore' });
+      }
+    });
+
     it('reports a daemon that does not answer', async () => {
       const r = await new DockerBackend({ image: target.image, socketPath: '/nonexistent/docker.sock' }).probe();
       expect(r).toMatchObject({ ready: false });
@@ -212,11 +224,14 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
     });
 
     it('has a read-only root, capped tmpfs mounts and no docker socket', async () => {
-      const r = await bash('cat /proc/mounts; ls -la /var/run /run 2>/dev/null');
+      const r = await bash('cat /proc/mounts; ls -la /var/run /run 2>/dev/null; cat /proc/self/cgroup');
       expect(r.stdout).toMatch(/ \/ overlay ro,/);
       expect(r.stdout).toMatch(/ \/work tmpfs rw,nosuid,nodev,.*size=65536k,nr_inodes=4096/);
       expect(r.stdout).toMatch(/ \/tmp tmpfs rw,nosuid,nodev,.*size=65536k,nr_inodes=4096/);
       expect(r.stdout).not.toMatch(/docker\.sock/);
+      // Private cgroup namespace: the host's cgroup tree (docker/<id>) is not visible.
+      expect(r.stdout).toMatch(/^\d+:memory:\/$/m);
+      expect(r.stdout).not.toMatch(/:\/docker\//);
     });
 
     it('bounds the inode count of the work dir', async () => {

@@ -30,10 +30,15 @@ export class DockerBackend implements SandboxBackend {
     } catch (e) {
       return notReady(`Docker daemon not answering (${this.options.socketPath ?? 'default socket'}): ${message(e)}`);
     }
+    let volumes: Record<string, unknown> | undefined;
     try {
-      await this.docker.getImage(this.options.image).inspect();
+      volumes = (await this.docker.getImage(this.options.image).inspect()).Config?.Volumes ?? undefined;
     } catch (e) {
       return notReady(`sandbox image ${this.options.image} not found (build it with npm run sandbox:build): ${message(e)}`);
+    }
+    if (volumes && Object.keys(volumes).length > 0) {
+      // Docker would back each declared volume with a writable host directory.
+      return notReady(`sandbox image ${this.options.image} declares volumes (${Object.keys(volumes).join(', ')})`);
     }
     if (this.options.runtime) {
       const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
