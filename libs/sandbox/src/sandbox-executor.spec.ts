@@ -64,6 +64,20 @@ describe('SandboxExecutor', () => {
     expect(await ex.health()).toMatchObject({ ready: false });
   });
 
+  it('skips a backend whose probe hangs', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      const hung: SandboxBackend = { name: 'docker', probe: () => new Promise(() => undefined), execute: () => Promise.reject(new Error('never')) };
+      const bwrap = ready('bwrap');
+      const ex = new SandboxExecutor({ backends: [hung, bwrap] });
+      const selected = ex.backend();
+      await jest.advanceTimersByTimeAsync(15_000);
+      expect(await selected).toBe(bwrap);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('honours an explicit backend choice', async () => {
     const docker = ready('docker');
     const ex = new SandboxExecutor({ backends: [docker], backend: 'bwrap' });

@@ -25,6 +25,20 @@ export interface SandboxExecutorOptions {
   probeTtlMs?: number;
 }
 
+const PROBE_TIMEOUT_MS = 15_000;
+
+/** A backend whose probe hangs (e.g. a wedged Docker daemon) must not hold every run hostage. */
+function probeWithTimeout(backend: SandboxBackend): Promise<BackendHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<BackendHealth>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ backend: backend.name, ready: false, reason: `probe did not answer within ${PROBE_TIMEOUT_MS} ms` }),
+      PROBE_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([backend.probe(), timeout]).finally(() => clearTimeout(timer));
+}
+
 const VERSION_LIMITS: RunLimits = { timeoutMs: 10_000, memoryMb: 256, pids: 16, outputBytes: 4096, tmpfsMb: 1 };
 
 function versionOf(language: Language, output: string): string {
@@ -96,7 +110,7 @@ export class SandboxExecutor implements Executor {
     for (const backend of this.candidates) {
       let health: BackendHealth;
       try {
-        health = await backend.probe();
+        health = await probeWithTimeout(backend);
       } catch (err) {
         health = { backend: backend.name, ready: false, reason: (err as Error).message };
       }
