@@ -5,7 +5,13 @@ import { Language } from '../../run-spec';
 import { SandboxExecutor } from '../../sandbox-executor';
 import { BwrapBackend } from './bwrap-backend';
 
-/** p50 of trivial runs through the executor vs the same interpreter spawned bare (chroot, clean env). */
+/**
+ * p50 of trivial sequential runs through SandboxExecutor+BwrapBackend versus the same interpreter
+ * of the same tree spawned bare (chroot, clean env). Ratios matter, absolute times drift.
+ * Not a test; run as root with
+ *   npx esbuild --bundle --platform=node --packages=external \
+ *     libs/sandbox/src/backends/bwrap/bwrap-latency.bench.ts --outfile=.data/bwrap-bench.js && node .data/bwrap-bench.js
+ */
 const N = Number(process.env.BENCH_RUNS ?? 20);
 const programs: Record<Language, [string, string[]]> = {
   python: ['print(1)', ['python3', '-c', 'print(1)']],
