@@ -263,8 +263,9 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
       ]);
     });
 
-    it('refuses to run as root', () => {
+    it('refuses to run as root or without a CPU limit', () => {
       expect(() => new DockerBackend({ image: target.image, user: '0:0' })).toThrow(/root/);
+      expect(() => new DockerBackend({ image: target.image, cpus: 0 })).toThrow(/cpus/);
     });
   });
 });

@@ -20,6 +20,13 @@ export class DockerBackend implements SandboxBackend {
 
   constructor(private readonly options: DockerBackendOptions) {
     if (options.user !== undefined) numericUser(options.user);
+    // 0 would mean "no limit" to Docker, so only positive values are accepted.
+    for (const key of ['cpus', 'tmpfsInodes', 'maxOpenFiles'] as const) {
+      const value = options[key];
+      if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+        throw new Error(`docker backend option ${key} must be a positive number, got ${value}`);
+      }
+    }
     this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : undefined);
   }
 
