@@ -5,7 +5,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm run build \
+ && npx esbuild libs/sandbox/src/rootfs/build-rootfs.cli.ts --bundle --platform=node --target=node20 --outfile=dist/sandbox-build.cjs \
+ && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends debootstrap ca-certificates docker.io \
