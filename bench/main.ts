@@ -1,6 +1,10 @@
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { rootfsInfo } from '@app/sandbox';
+import { BackendName, benchCoderunner } from './coderunner.bench';
 import { benchGatewayOverhead } from './gateway-overhead.bench';
 import { closeAgent } from './http-client';
 
@@ -9,22 +13,56 @@ function flag(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+function availableBackends(): BackendName[] {
+  const info = rootfsInfo();
+  const out: BackendName[] = [];
+  if (existsSync(info.dir)) out.push('bwrap');
+  try {
+    execFileSync('docker', ['image', 'inspect', info.imageTag], { stdio: 'ignore' });
+    out.push('docker');
+  } catch {
+    console.warn('!!! docker image missing or no daemon: the docker backend is not measured');
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
-  const requests = flag('requests', 2000);
-  const seconds = flag('seconds', 10);
+  const requests = flag('requests', 100);
+  const seconds = flag('seconds', 30);
+  const overheadRequests = flag('overhead-requests', 2000);
   const startedAt = new Date().toISOString();
-  console.log(`bench: gateway overhead (${requests} sequential requests each, then ${seconds}s at concurrency 8)`);
-  const overhead = await benchGatewayOverhead(requests, seconds);
+  const backends = availableBackends();
+
+  console.log(`\n== gateway overhead (${overheadRequests} sequential requests each, then 10 s at concurrency 8)`);
+  const overhead = await benchGatewayOverhead(overheadRequests, 10);
   console.table({
-    'bare Nest route': { p50: overhead.bare.latency.p50, p95: overhead.bare.latency.p95, p99: overhead.bare.latency.p99, 'req/s (c=8)': overhead.bare.rps },
-    'paid gateway route': { p50: overhead.paid.latency.p50, p95: overhead.paid.latency.p95, p99: overhead.paid.latency.p99, 'req/s (c=8)': overhead.paid.rps },
+    'bare Nest route': { p50: overhead.bare.latency.p50, p95: overhead.bare.latency.p95, p99: overhead.bare.latency.p99, 'req/s c=8': overhead.bare.rps },
+    'paid gateway route': { p50: overhead.paid.latency.p50, p95: overhead.paid.latency.p95, p99: overhead.paid.latency.p99, 'req/s c=8': overhead.paid.rps },
   });
-  console.log(`gateway overhead p50: ${overhead.overheadP50Ms} ms (ratio ${overhead.ratioP50}×), paid-route errors: ${overhead.paid.errors}`);
+  console.log(`gateway overhead p50 ${overhead.overheadP50Ms} ms (${overhead.ratioP50}× a bare route), errors ${overhead.paid.errors}`);
+
+  console.log(`\n== coderunner end to end over HTTP (${requests} sequential runs per language, then ${seconds} s of python at concurrency 8)`);
+  const coderunner = await benchCoderunner({ backends, requests, throughputSeconds: seconds, env: {} });
+  console.table(
+    coderunner.latency.map((r) => ({
+      backend: r.backend,
+      language: r.language,
+      'p50 ms': r.e2e.p50,
+      'p95 ms': r.e2e.p95,
+      'p99 ms': r.e2e.p99,
+      baseline: r.baseline,
+      'baseline p50': r.baselineP50,
+      ratio: r.ratio,
+    })),
+  );
+  console.table(coderunner.throughput);
+  for (const f of coderunner.failures) console.error(`!!! ${f.backend} failed: ${f.error}`);
+
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${startedAt.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ startedAt, machine: { cores: require('node:os').cpus().length }, overhead }, null, 2));
-  console.log(`results: ${file}`);
+  writeFileSync(file, JSON.stringify({ startedAt, machine: { cores: cpus().length, model: cpus()[0]?.model }, overhead, coderunner }, null, 2));
+  console.log(`\nresults: ${file}`);
   closeAgent();
 }
 

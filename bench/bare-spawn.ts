@@ -1,0 +1,19 @@
+import { spawn } from 'node:child_process';
+import { LatencyStats, timeSequential } from './stats';
+
+/** SPEC §7: the baseline interpreter runs with a clean environment (NODE_EXTRA_CA_CERTS alone slows node ~3×). */
+const CLEAN_ENV = { PATH: '/usr/bin:/bin', HOME: '/tmp' };
+
+export function runOnce(argv: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+export function benchSpawn(argv: string[], n: number, env?: NodeJS.ProcessEnv): Promise<LatencyStats> {
+  return timeSequential(n, Math.min(5, n), () => runOnce(argv, env));
+}

@@ -1,0 +1,111 @@
+import autocannon from 'autocannon';
+import { rootfsInfo } from '@app/sandbox';
+import { benchSpawn } from './bare-spawn';
+import { httpCall } from './http-client';
+import { startServer } from './server-process';
+import { LatencyStats, timeSequential } from './stats';
+import { TRIVIAL } from './trivial-programs';
+
+export type BackendName = 'bwrap' | 'docker';
+
+export interface LanguageRow {
+  backend: BackendName;
+  language: string;
+  e2e: LatencyStats;
+  baseline: string;
+  baselineP50: number;
+  ratio: number;
+}
+
+export interface ThroughputRow {
+  backend: BackendName;
+  language: string;
+  seconds: number;
+  connections: number;
+  execsPerSec: number;
+  errors: number;
+}
+
+export interface CoderunnerReport {
+  failures: { backend: BackendName; error: string }[];
+  bare: Record<string, LatencyStats>;
+  dockerRunRm?: Record<string, LatencyStats>;
+  latency: LanguageRow[];
+  throughput: ThroughputRow[];
+}
+
+export interface CoderunnerBenchOptions {
+  backends: BackendName[];
+  requests: number;
+  throughputSeconds: number;
+  /** Extra env for the gateway process (e.g. pool sizes). */
+  env: NodeJS.ProcessEnv;
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+
+export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<CoderunnerReport> {
+  const bare: Record<string, LatencyStats> = {};
+  for (const [lang, t] of Object.entries(TRIVIAL)) if (lang !== 'typescript') bare[lang] = await benchSpawn(t.bare, o.requests);
+  bare.typescript = bare.javascript;
+
+  let dockerRunRm: Record<string, LatencyStats> | undefined;
+  if (o.backends.includes('docker')) {
+    dockerRunRm = {};
+    const image = rootfsInfo().imageTag;
+    for (const [lang, t] of Object.entries(TRIVIAL)) {
+      if (lang === 'typescript') continue;
+      dockerRunRm[lang] = await benchSpawn(['docker', 'run', '--rm', '--network', 'none', image, ...t.bare], Math.min(o.requests, 10), process.env);
+    }
+    dockerRunRm.typescript = dockerRunRm.javascript;
+  }
+
+  const latency: LanguageRow[] = [];
+  const throughput: ThroughputRow[] = [];
+  const failures: CoderunnerReport['failures'] = [];
+  for (const backend of o.backends) {
+    const gw = await startServer('gateway', { ...process.env, ...o.env, SANDBOX_BACKEND: backend });
+    try {
+      const headers = { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' };
+      for (const [language, t] of Object.entries(TRIVIAL)) {
+        const body = JSON.stringify({ language, code: t.code });
+        const e2e = await timeSequential(o.requests, 5, async () => {
+          const r = await httpCall(`${gw.url}/v1/coderunner/execute`, 'POST', headers, body);
+          if (r.status !== 200 || JSON.parse(r.body).stdout !== '1\n') throw new Error(`${backend}/${language}: ${r.status} ${r.body}`);
+        });
+        const base = backend === 'docker' ? dockerRunRm![language] : bare[language];
+        latency.push({
+          backend,
+          language,
+          e2e,
+          baseline: backend === 'docker' ? 'docker run --rm' : 'bare spawn',
+          baselineP50: base.p50,
+          ratio: ratio(e2e.p50, base.p50),
+        });
+      }
+      if (o.throughputSeconds > 0) {
+        const run = await autocannon({
+          url: `${gw.url}/v1/coderunner/execute`,
+          method: 'POST',
+          connections: 8,
+          duration: o.throughputSeconds,
+          headers,
+          body: JSON.stringify({ language: 'python', code: TRIVIAL.python.code }),
+        });
+        throughput.push({
+          backend,
+          language: 'python',
+          seconds: o.throughputSeconds,
+          connections: 8,
+          execsPerSec: Math.round(run.requests.average * 10) / 10,
+          errors: run.errors + run.timeouts + run.non2xx,
+        });
+      }
+    } catch (err) {
+      failures.push({ backend, error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      await gw.stop();
+    }
+  }
+  return { failures, bare, dockerRunRm, latency, throughput };
+}
