@@ -23,8 +23,11 @@ export class CreditsInterceptor implements NestInterceptor {
     const principal = req.user as Principal | undefined;
     if (!route || route.cost === 0 || !principal) return next.handle();
     const res = context.switchToHttp().getResponse<Response>();
-    const charge: Charge = { keyId: principal.keyId, cost: route.cost, service: route.service, requestId: requestIdOf(req) };
-    res.setHeader(CREDITS_HEADER, await this.credits.debit(charge));
+    const requestId = requestIdOf(req);
+    const debited = await this.credits.debit({ keyHash: principal.keyHash, cost: route.cost, service: route.service, requestId });
+    principal.keyId = debited.keyId;
+    const charge: Charge = { keyId: debited.keyId, cost: route.cost, service: route.service, requestId };
+    res.setHeader(CREDITS_HEADER, debited.balance);
     return next.handle().pipe(
       catchError((err: unknown) =>
         from(this.refundIfOwed(err, charge, res)).pipe(mergeMap(() => throwError(() => err))),

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { KeysErrorCode, KeysException } from '../keys/keys.exception';
+import { KeysErrorCode, KeysException, disabledKey, unknownKey } from '../keys/keys.exception';
 import { CreditsErrorCode, CreditsException } from './credits.exception';
 import { LedgerEntry } from './ledger-entry.entity';
 
 export interface Charge {
   keyId: string;
+  cost: number;
+  service: string;
+  requestId: string;
+}
+
+export interface KeyCharge {
+  keyHash: string;
   cost: number;
   service: string;
   requestId: string;
@@ -21,23 +28,30 @@ export interface Charge {
 export class CreditsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async debit(c: Charge): Promise<number> {
+  /** Authenticates the key and debits it in one round trip: the paid path's only query. */
+  async debit(c: KeyCharge): Promise<{ keyId: string; balance: number }> {
     const [row] = await this.db.query(
-      `WITH d AS (
-         UPDATE api_keys SET credits = credits - $2, last_used_at = now()
-          WHERE id = $1 AND NOT disabled AND credits >= $2
-         RETURNING id, credits
+      `WITH k AS (SELECT id, disabled FROM api_keys WHERE key_hash = $1),
+       d AS (
+         UPDATE api_keys a SET credits = a.credits - $2, last_used_at = now()
+           FROM k WHERE a.id = k.id AND NOT k.disabled AND a.credits >= $2
+         RETURNING a.id, a.credits
+       ),
+       l AS (
+         INSERT INTO credit_ledger (key_id, delta, balance_after, reason, service, request_id)
+         SELECT id, -$2::int, credits, 'debit', $3, $4 FROM d RETURNING balance_after
        )
-       INSERT INTO credit_ledger (key_id, delta, balance_after, reason, service, request_id)
-       SELECT id, -$2::int, credits, 'debit', $3, $4 FROM d RETURNING balance_after`,
-      [c.keyId, c.cost, c.service, c.requestId],
+       SELECT k.id, k.disabled, (SELECT balance_after FROM l) AS balance FROM k`,
+      [c.keyHash, c.cost, c.service, c.requestId],
     );
-    if (!row) {
+    if (!row) throw unknownKey();
+    if (row.disabled) throw disabledKey();
+    if (row.balance === null) {
       throw new CreditsException(CreditsErrorCode.InsufficientCredits, `This call costs ${c.cost} credit(s); the key's balance is too low`, {
         cost: c.cost,
       });
     }
-    return row.balance_after;
+    return { keyId: row.id, balance: row.balance };
   }
 
   async refund(c: Charge): Promise<number> {

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ServiceRegistry } from '../catalog/service-registry.service';
 import { KeysErrorCode, KeysException } from './keys.exception';
+import { markPaidRoute } from './paid-route';
 import { Principal } from './principal';
 import { REQUIRE_API_KEY } from './require-api-key.decorator';
 
@@ -17,8 +18,9 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
 
   override canActivate(context: ExecutionContext) {
     const handler = context.getHandler();
-    const needsKey = this.registry.routeFor(handler) !== undefined || this.reflector.get<boolean>(REQUIRE_API_KEY, handler);
-    if (!needsKey) return true;
+    const route = this.registry.routeFor(handler);
+    if (!route && !this.reflector.get<boolean>(REQUIRE_API_KEY, handler)) return true;
+    if (route && route.cost > 0) markPaidRoute(context.switchToHttp().getRequest());
     return super.canActivate(context);
   }
 

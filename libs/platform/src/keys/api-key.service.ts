@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiKey } from './api-key.entity';
 import { generateKey, hashKey } from './key-material';
-import { KeysErrorCode, KeysException } from './keys.exception';
+import { KeysErrorCode, KeysException, disabledKey, unknownKey } from './keys.exception';
 import { Principal } from './principal';
 
 export interface CreatedKey {
@@ -42,10 +42,11 @@ export class ApiKeyService {
   }
 
   async authenticate(token: string): Promise<Principal> {
-    const [row] = await this.db.query('SELECT id, disabled FROM api_keys WHERE key_hash = $1', [hashKey(token)]);
-    if (!row) throw new KeysException(KeysErrorCode.InvalidKey, 'Unknown API key');
-    if (row.disabled) throw new KeysException(KeysErrorCode.KeyDisabled, 'This API key is disabled');
-    return { keyId: row.id };
+    const keyHash = hashKey(token);
+    const [row] = await this.db.query('SELECT id, disabled FROM api_keys WHERE key_hash = $1', [keyHash]);
+    if (!row) throw unknownKey();
+    if (row.disabled) throw disabledKey();
+    return { keyHash, keyId: row.id };
   }
 
   async get(id: string): Promise<ApiKey> {

@@ -30,7 +30,7 @@ export class KeysController {
   @Get('me')
   @RequireApiKey()
   async me(@Req() req: Request) {
-    const { keyId } = req.user as Principal;
+    const keyId = (req.user as Principal).keyId as string;
     const [key, usage] = await Promise.all([this.keys.get(keyId), this.keys.usage(keyId)]);
     return {
       id: key.id,

@@ -19,3 +19,6 @@ export class KeysException extends AppException {
     super(code, message, STATUS[code]);
   }
 }
+
+export const unknownKey = () => new KeysException(KeysErrorCode.InvalidKey, 'Unknown API key');
+export const disabledKey = () => new KeysException(KeysErrorCode.KeyDisabled, 'This API key is disabled');
