@@ -8,3 +8,4 @@ export * from './bootstrap/create-gateway';
 export * from './health/health-contributor.decorator';
 export * from './config/config.exception';
 export * from './http/request-id.decorator';
+export * from './database/ledger-pool';

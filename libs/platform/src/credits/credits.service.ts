@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { KeysErrorCode, KeysException, disabledKey, unknownKey } from '../keys/keys.exception';
+import { LedgerPool } from '../database/ledger-pool';
 import { CreditsErrorCode, CreditsException } from './credits.exception';
 import { LedgerEntry } from './ledger-entry.entity';
 
@@ -26,11 +27,15 @@ export interface KeyCharge {
  */
 @Injectable()
 export class CreditsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly hotPath: LedgerPool,
+  ) {}
 
   /** Authenticates the key and debits it in one round trip: the paid path's only query. */
   async debit(c: KeyCharge): Promise<{ keyId: string; balance: number }> {
-    const [row] = await this.db.query(
+    const [row] = await this.hotPath.prepared<{ id: string; disabled: boolean; balance: number | null }>(
+      'gateway_debit',
       `WITH k AS (SELECT id, disabled FROM api_keys WHERE key_hash = $1),
        d AS (
          UPDATE api_keys a SET credits = a.credits - $2, last_used_at = now()
