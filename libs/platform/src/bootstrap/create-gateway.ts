@@ -6,7 +6,7 @@ import { ServiceRegistry } from '../catalog/service-registry.service';
 import { servicePathMiddleware } from '../catalog/service-path.middleware';
 import { DatabaseConfig } from '../config/database.config';
 import { HttpConfig } from '../config/http.config';
-import { Env, loadConfig } from '../config/load-config';
+import { Env, loadConfig, validateRegisteredConfigs } from '../config/load-config';
 import { EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres';
 import { runMigrations } from '../database/run-migrations';
 import { bodyParsing } from '../http/body-parsing';
@@ -28,6 +28,7 @@ export interface Gateway {
 
 /** Everything main.ts and the e2e tests share: database, migrations, middleware, the Nest app. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  validateRegisteredConfigs(options.env);
   const http = loadConfig(HttpConfig, options.env);
   const database = loadConfig(DatabaseConfig, options.env);
   let embedded: EmbeddedDatabase | undefined;

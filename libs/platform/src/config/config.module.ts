@@ -3,11 +3,14 @@ import { AdminConfig } from './admin.config';
 import { DatabaseConfig } from './database.config';
 import { HttpConfig } from './http.config';
 import { KeysConfig } from './keys.config';
-import { ENV, Env, loadConfig } from './load-config';
+import { ENV, Env, configProvider } from './load-config';
 import { RateLimitConfig } from './rate-limit.config';
 import { ServicesConfig } from './services.config';
 
 const NAMESPACES = [HttpConfig, DatabaseConfig, KeysConfig, RateLimitConfig, AdminConfig, ServicesConfig];
+
+/** Built at import, so validateRegisteredConfigs() sees these namespaces before the app starts. */
+const PROVIDERS = NAMESPACES.map((cls) => configProvider(cls as new () => object));
 
 @Global()
 @Module({})
@@ -17,7 +20,7 @@ export class ConfigModule {
       module: ConfigModule,
       providers: [
         { provide: ENV, useValue: env },
-        ...NAMESPACES.map((cls) => ({ provide: cls, useValue: loadConfig(cls as new () => object, env) })),
+        ...PROVIDERS,
       ],
       exports: [ENV, ...NAMESPACES],
     };

@@ -1,7 +1,10 @@
 import { AdminConfig } from './admin.config';
 import { ConfigException } from './config.exception';
 import { HttpConfig } from './http.config';
-import { loadConfig } from './load-config';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt } from 'class-validator';
+import { EnvVar } from './env-var.decorator';
+import { configProvider, loadConfig, validateRegisteredConfigs } from './load-config';
 import { RateLimitConfig } from './rate-limit.config';
 import { ServicesConfig } from './services.config';
 
@@ -36,5 +39,27 @@ describe('loadConfig', () => {
       ['coderunner', 2],
       ['dns', 0],
     ]);
+  });
+});
+
+describe('validateRegisteredConfigs', () => {
+  it('reports the problems of every registered namespace at once', () => {
+    class OneConfig {
+      @EnvVar('ONE_LIMIT') @Transform(({ value }) => Number(value)) @IsInt()
+      readonly limit: number = 1;
+    }
+    class TwoConfig {
+      @EnvVar('TWO_MODE') @IsIn(['a', 'b'])
+      readonly mode: string = 'a';
+    }
+    configProvider(OneConfig);
+    configProvider(TwoConfig);
+    expect(() => validateRegisteredConfigs({})).not.toThrow();
+    try {
+      validateRegisteredConfigs({ ONE_LIMIT: 'x', TWO_MODE: 'c' });
+      throw new Error('expected a ConfigException');
+    } catch (e) {
+      expect((e as ConfigException).problems.join('\n')).toMatch(/ONE_LIMIT[\s\S]*TWO_MODE/);
+    }
   });
 });

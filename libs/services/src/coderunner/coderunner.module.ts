@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ENV, Env, loadConfig } from '@app/platform';
+import { configProvider } from '@app/platform';
 import { SandboxExecutor, defaultBackends } from '@app/sandbox';
 import { CoderunnerConfig } from './coderunner.config';
 import { CoderunnerController } from './coderunner.controller';
@@ -10,7 +10,7 @@ import { SandboxHealthReporter } from './sandbox-health.reporter';
 @Module({
   controllers: [CoderunnerController],
   providers: [
-    { provide: CoderunnerConfig, useFactory: (env: Env) => loadConfig(CoderunnerConfig, env), inject: [ENV] },
+    configProvider(CoderunnerConfig),
     {
       provide: EXECUTOR,
       inject: [CoderunnerConfig],

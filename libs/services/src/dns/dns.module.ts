@@ -1,4 +1,4 @@
-import { ENV, Env, loadConfig } from '@app/platform';
+import { configProvider } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { DnsConfig } from './dns.config';
 import { DnsController } from './dns.controller';
@@ -6,6 +6,6 @@ import { DnsService } from './dns.service';
 
 @Module({
   controllers: [DnsController],
-  providers: [{ provide: DnsConfig, useFactory: (env: Env) => loadConfig(DnsConfig, env), inject: [ENV] }, DnsService],
+  providers: [configProvider(DnsConfig), DnsService],
 })
 export class DnsModule {}
