@@ -85,7 +85,7 @@ export async function prepareRun(spec: RunSpec): Promise<Prepared> {
       `code and files take ${bytes} bytes, more than the ${spec.limits.tmpfsMb} MiB work directory`,
     );
   }
-  const run: PreparedRun = { argv: lang.command(main, args), files: all, limits: spec.limits };
+  const run: PreparedRun = { argv: lang.command(main, args), files: all, limits: spec.limits, entry: { language, main, args } };
   if (typeof spec.stdin === 'string') run.stdin = spec.stdin;
   return { kind: 'run', run };
 }

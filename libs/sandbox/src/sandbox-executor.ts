@@ -8,6 +8,10 @@ import { prepareRun } from './prepare-run';
 import { BackendHealth, Language, RunLimits, RunResult, RunSpec, RuntimeInfo } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
 import { ESBUILD_VERSION } from './typescript-compiler';
+import { RefillScheduler } from './pool/refill-scheduler';
+import { WarmPoolStats } from './pool/warm-pool';
+import { WarmPools, WarmPoolSizes } from './pool/warm-pools';
+import { isWarmCapable } from './pool/warm-sandbox';
 
 export type BackendChoice = 'auto' | 'bwrap' | 'docker';
 
@@ -23,6 +27,16 @@ export interface SandboxExecutorOptions {
   backends: SandboxBackend[];
   /** How long a selected backend is trusted before it is probed again. Default 30 s. */
   probeTtlMs?: number;
+  /**
+   * Warm sandboxes kept per language (interpreter loaded, waiting for code; each serves one run),
+   * e.g. `{ python: 2, javascript: 2, typescript: 2, bash: 1 }`. Absent or 0: cold runs only.
+   * Only runs whose memory/pids/tmpfs limits equal `limits.defaults` use them; others run cold.
+   */
+  warm?: WarmPoolSizes;
+  /** Warm sandboxes started at once (in the background). Default half the cores, at least 1. */
+  warmRefillConcurrency?: number;
+  /** An idle warm sandbox is replaced after this long. Default 5 minutes. */
+  warmMaxIdleMs?: number;
 }
 
 const PROBE_TIMEOUT_MS = 15_000;
@@ -61,6 +75,12 @@ export class SandboxExecutor implements Executor {
   private selected?: { backend: SandboxBackend; at: number };
   private selecting?: Promise<SandboxBackend>;
   private runtimesCache?: Promise<RuntimeInfo[]>;
+  private readonly warmSizes: WarmPoolSizes;
+  private readonly warmMaxIdleMs: number;
+  private readonly refill: RefillScheduler;
+  private warm?: { backend: SandboxBackend; pools: WarmPools };
+  private closed = false;
+  private readonly usage = { warm: 0, cold: 0, notStarted: 0 };
 
   constructor(options: SandboxExecutorOptions) {
     this.choice = options.backend ?? 'auto';
@@ -69,6 +89,16 @@ export class SandboxExecutor implements Executor {
     const concurrency = Math.max(1, options.maxConcurrency ?? availableParallelism());
     this.gate = new ConcurrencyGate(concurrency, Math.max(0, options.maxQueue ?? concurrency * 4));
     this.probeTtlMs = options.probeTtlMs ?? 30_000;
+    this.warmSizes = { ...options.warm };
+    for (const [language, n] of Object.entries(this.warmSizes)) {
+      if (!Number.isSafeInteger(n) || n! < 0) {
+        throw new SandboxError(SandboxErrorCode.InvalidRequest, `warm pool size for ${language} must be a non-negative integer`);
+      }
+    }
+    this.warmMaxIdleMs = options.warmMaxIdleMs ?? 5 * 60_000;
+    const refillConcurrency = Math.max(1, options.warmRefillConcurrency ?? Math.floor(availableParallelism() / 2));
+    // Refills only use cores that live runs leave free.
+    this.refill = new RefillScheduler(refillConcurrency, () => this.gate.running < this.gate.limit);
   }
 
   get load(): { running: number; queued: number; maxConcurrency: number; maxQueue: number } {
@@ -79,12 +109,63 @@ export class SandboxExecutor implements Executor {
     assertWithinTable(spec.limits, this.limits);
     const prepared = await prepareRun(spec);
     if (prepared.kind === 'result') return prepared.result;
-    return this.gate.run(() => this.executeOnBackend(prepared.run));
+    try {
+      return await this.gate.run(() => this.executeOnBackend(prepared.run));
+    } finally {
+      this.refill.kick();
+    }
+  }
+
+  /** Selects the backend and fills the warm pools; resolves once they are full or a start failed. */
+  async warmUp(): Promise<void> {
+    const pools = this.warmPools(await this.backend());
+    await pools?.settled();
+  }
+
+  /** Idle and starting warm sandboxes per runtime (empty when pools are off or not started). */
+  get warmStats(): WarmPoolStats[] {
+    return this.warm?.pools.stats ?? [];
+  }
+
+  /** Runs served by a warm sandbox, by a cold one, and warm deliveries the launcher never took (then run cold). */
+  get warmUsage(): { warm: number; cold: number; notStarted: number } {
+    return { ...this.usage };
+  }
+
+  /** Destroys every idle warm sandbox and stops refilling; later runs are cold. Runs in progress finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const warm = this.warm;
+    this.warm = undefined;
+    this.refill.stop();
+    await warm?.pools.close();
+  }
+
+  /** The selected backend's pools; created on first use, replaced when another backend is selected. */
+  private warmPools(backend: SandboxBackend): WarmPools | undefined {
+    if (this.closed || !Object.values(this.warmSizes).some((n) => n! > 0) || !isWarmCapable(backend)) return undefined;
+    if (this.warm?.backend === backend) return this.warm.pools;
+    void this.warm?.pools.close();
+    const pools = new WarmPools(backend, this.warmSizes, this.limits.defaults, this.refill, this.warmMaxIdleMs);
+    this.warm = { backend, pools };
+    this.refill.kick();
+    return pools;
   }
 
   private async executeOnBackend(run: Parameters<SandboxBackend['execute']>[0]): Promise<RunResult> {
     const backend = await this.backend();
     try {
+      const warm = await this.warmPools(backend)?.acquire(run);
+      if (warm) {
+        const outcome = await warm.deliver(run);
+        if (outcome.kind === 'result') {
+          this.usage.warm++;
+          return outcome.result;
+        }
+        // The launcher never acknowledged the code, so none of it ran: a cold sandbox takes it.
+        this.usage.notStarted++;
+      }
+      this.usage.cold++;
       return await backend.execute(run);
     } catch (err) {
       if (err instanceof SandboxError) {

@@ -6,7 +6,7 @@ import { SANDBOX_ENV } from '../src/backends/sandbox-backend';
 import { DEFAULT_LIMITS_TABLE, resolveLimits } from '../src/limits';
 import { Language, RunFile, RunLimits, RunResult } from '../src/run-spec';
 import { SandboxExecutor } from '../src/sandbox-executor';
-import { announceSkip, BACKEND_TARGETS } from './backends';
+import { announceSkip, BACKEND_TARGETS, backendName } from './backends';
 
 const CANARY_NAME = 'SANDBOX_TEST_CANARY';
 const CANARY_VALUE = `canary-${randomUUID()}`;
@@ -49,7 +49,13 @@ for (const target of BACKEND_TARGETS) {
   }
 
   describe(`hostile code on ${target.name}`, () => {
-    const executor = new SandboxExecutor({ backends: [target.create()], backend: 'auto', maxConcurrency: 4, maxQueue: 16 });
+    const executor = new SandboxExecutor({
+      backends: [target.create()],
+      backend: 'auto',
+      maxConcurrency: 4,
+      maxQueue: 16,
+      warm: target.warm,
+    });
     const base = resolveLimits({ timeoutMs: 5000 }, DEFAULT_LIMITS_TABLE);
     const run = (language: Language, code: string, extra: Extra = {}): Promise<RunResult> =>
       executor.run({
@@ -66,7 +72,8 @@ for (const target of BACKEND_TARGETS) {
 
     beforeAll(async () => {
       const health = await executor.health();
-      expect(health).toEqual({ backend: target.name, ready: true });
+      expect(health).toEqual({ backend: backendName(target), ready: true });
+      await executor.warmUp();
       server = createServer((s) => s.end('host-secret\n'));
       await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
       port = (server.address() as { port: number }).port;
@@ -74,6 +81,10 @@ for (const target of BACKEND_TARGETS) {
 
     afterAll(async () => {
       await new Promise((r) => server.close(r));
+      const usage = executor.warmUsage;
+      await executor.close();
+      // A warm target that silently ran everything cold would test nothing new.
+      if (target.warm) expect(usage.warm).toBeGreaterThan(usage.cold);
     });
 
     afterEach(async () => {

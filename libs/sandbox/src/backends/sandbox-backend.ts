@@ -1,4 +1,4 @@
-import { BackendHealth, RunFile, RunLimits, RunResult } from '../run-spec';
+import { BackendHealth, Language, RunFile, RunLimits, RunResult } from '../run-spec';
 
 /** A run already turned into a command: the language layer did its part. */
 export interface PreparedRun {
@@ -8,6 +8,8 @@ export interface PreparedRun {
   files: RunFile[];
   stdin?: string;
   limits: RunLimits;
+  /** What argv runs, as data: lets a warm sandbox (already running its interpreter) run it too. */
+  entry?: { language: Language; main: string; args: string[] };
 }
 
 export interface SandboxBackend {

@@ -1,13 +1,19 @@
 import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { MIB } from '../../limits';
 import { rootfsInfo } from '../../rootfs/rootfs-info';
 import { BackendHealth, RunLimits, RunResult } from '../../run-spec';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun, SandboxBackend } from '../sandbox-backend';
+import { launcherArgv } from '../../pool/warm-launchers';
+import { WarmRuntime } from '../../pool/warm-runtime';
+import { WarmCapable, WarmSandbox } from '../../pool/warm-sandbox';
 import { BoundedOutput } from './bounded-output';
+import { FD, ignoreErrors } from './bwrap-fds';
 import { buildBwrapArgs } from './bwrap-args';
+import { BwrapExit, BwrapOutcome, bwrapResult } from './bwrap-result';
+import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
+import { BwrapWarmSandbox } from './bwrap-warm-sandbox';
 import { CgroupManager, CgroupRun } from './cgroups/cgroup-run';
 import { detectCgroups } from './cgroups/detect-cgroups';
 import { inheritedFds, isExecutable, userNamespaceProblem } from './host-checks';
@@ -26,23 +32,13 @@ export interface BwrapBackendOptions {
   cpus?: number;
 }
 
-const FD = { info: 3, block: 4, seccomp: 5, firstFile: 6 } as const;
 const PROBE_TTL_MS = 30_000;
 const SETUP_TIMEOUT_MS = 10_000;
 const NOFILE = 512;
 const PROBE_LIMITS: RunLimits = { timeoutMs: 5000, memoryMb: 64, pids: 16, outputBytes: 4096, tmpfsMb: 1 };
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
 
-const signalName = (n: number): string | null =>
-  (Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] as string | undefined) ?? null;
-
-const ignoreErrors = (s: Readable | Writable | null | undefined) => s?.on('error', () => undefined);
-
-export class BwrapBackend implements SandboxBackend {
+export class BwrapBackend implements SandboxBackend, WarmCapable {
   readonly name = 'bwrap' as const;
   private readonly rootfsDir: string;
   private readonly bwrapPath: string;
@@ -104,13 +100,7 @@ export class BwrapBackend implements SandboxBackend {
   }
 
   async execute(run: PreparedRun): Promise<RunResult> {
-    const cg = await this.cgroupManager();
-    let cgRun: CgroupRun;
-    try {
-      cgRun = await cg.create({ memoryBytes: run.limits.memoryMb * MIB, pids: run.limits.pids, cpus: this.cpus });
-    } catch (err) {
-      throw new SandboxError(SandboxErrorCode.Unavailable, `cannot create a cgroup for the run: ${(err as Error).message}`);
-    }
+    const cgRun = await this.createCgroup(run.limits);
     let result: RunResult | undefined;
     let failure: unknown;
     try {
@@ -125,7 +115,29 @@ export class BwrapBackend implements SandboxBackend {
     return result!;
   }
 
-  private spawnBwrap(run: PreparedRun): ChildProcess {
+  async startWarm(runtime: WarmRuntime, limits: RunLimits): Promise<WarmSandbox> {
+    const cgRun = await this.createCgroup(limits);
+    let child: ChildProcess;
+    try {
+      child = this.spawnBwrap({ argv: launcherArgv(runtime), files: [], limits }, true);
+    } catch (err) {
+      await cgRun.remove().catch(() => undefined);
+      throw new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${(err as Error).message}`);
+    }
+    return BwrapWarmSandbox.start(runtime, child, cgRun, SETUP_TIMEOUT_MS);
+  }
+
+  private async createCgroup(limits: RunLimits): Promise<CgroupRun> {
+    const cg = await this.cgroupManager();
+    try {
+      return await cg.create({ memoryBytes: limits.memoryMb * MIB, pids: limits.pids, cpus: this.cpus });
+    } catch (err) {
+      throw new SandboxError(SandboxErrorCode.Unavailable, `cannot create a cgroup for the run: ${(err as Error).message}`);
+    }
+  }
+
+  /** stdinPipe: a pipe on fd 0 even without stdin (a warm launcher waits on it); else /dev/null. */
+  private spawnBwrap(run: PreparedRun, stdinPipe = run.stdin !== undefined): ChildProcess {
     const argv = [
       '--core=0',
       `--fsize=${run.limits.tmpfsMb * MIB}`,
@@ -146,7 +158,7 @@ export class BwrapBackend implements SandboxBackend {
       }),
     ];
     const stdio: StdioOptions = [
-      run.stdin !== undefined ? 'pipe' : 'ignore',
+      stdinPipe ? 'pipe' : 'ignore',
       'pipe',
       'pipe',
       'pipe',
@@ -186,17 +198,7 @@ export class BwrapBackend implements SandboxBackend {
       let timedOut = false;
       let settled = false;
       let wallTimer: NodeJS.Timeout | undefined;
-      const killTree = () => {
-        for (const pid of [nsInitPid, child.pid]) {
-          if (pid === undefined) continue;
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // gone
-          }
-        }
-        void cgRun.killAll(1000);
-      };
+      const killTree = () => killBwrap([nsInitPid, child.pid], cgRun);
       const setupTimer = setTimeout(() => {
         if (!released) killTree();
       }, SETUP_TIMEOUT_MS);
@@ -210,39 +212,20 @@ export class BwrapBackend implements SandboxBackend {
       pipes[FD.seccomp].end(seccompFilterBytes());
       run.files.forEach((f, i) => pipes[FD.firstFile + i].end(f.content));
 
-      let info = '';
-      const infoStream = pipes[FD.info];
-      infoStream.on('data', (chunk: Buffer) => {
-        if (nsInitPid !== undefined) return;
-        info += chunk.toString('utf8');
-        let parsed: { 'child-pid'?: number };
-        try {
-          parsed = JSON.parse(info);
-        } catch {
-          return;
-        }
-        nsInitPid = parsed['child-pid'];
-        if (typeof nsInitPid !== 'number' || child.pid === undefined) {
-          killTree();
-          return;
-        }
-        // Both bwrap processes join the run's cgroup before user code exists; then release it.
-        Promise.all([cgRun.attach(child.pid), cgRun.attach(nsInitPid)]).then(
-          () => {
-            released = true;
-            clearTimeout(setupTimer);
-            pipes[FD.block].end('1');
-            wallTimer = setTimeout(() => {
-              timedOut = true;
-              killTree();
-            }, run.limits.timeoutMs);
-          },
-          (err: Error) => {
-            stderr.push(Buffer.from(`cgroup attach failed: ${err.message}`));
+      releaseIntoCgroup(child, pipes[FD.info], pipes[FD.block], cgRun, (pid) => (nsInitPid = pid)).then(
+        () => {
+          released = true;
+          clearTimeout(setupTimer);
+          wallTimer = setTimeout(() => {
+            timedOut = true;
             killTree();
-          },
-        );
-      });
+          }, run.limits.timeoutMs);
+        },
+        (err: Error) => {
+          stderr.push(Buffer.from(err.message));
+          killTree();
+        },
+      );
 
       child.on('error', (err) => {
         if (settled) return;
@@ -271,33 +254,7 @@ export class BwrapBackend implements SandboxBackend {
     });
   }
 
-  private async finish(
-    exit: Exit,
-    r: { stdout: BoundedOutput; stderr: BoundedOutput; timedOut: boolean; durationMs: number },
-    cgRun: CgroupRun,
-  ): Promise<RunResult> {
-    const stats = await cgRun.stats();
-    let exitCode = exit.code;
-    let signal: string | null = exit.signal;
-    // bwrap reports a program killed by signal N as exit status 128+N, like a shell.
-    if (exitCode !== null && exitCode > 128 && exitCode <= 128 + 64) signal = signalName(exitCode - 128);
-    if (r.timedOut) {
-      exitCode = null;
-      signal = 'SIGKILL';
-    }
-    const result: RunResult = {
-      exitCode,
-      signal,
-      stdout: r.stdout.text(),
-      stderr: r.stderr.text(),
-      stdoutTruncated: r.stdout.truncated,
-      stderrTruncated: r.stderr.truncated,
-      timedOut: r.timedOut,
-      oomKilled: stats.oomKilled,
-      durationMs: r.durationMs,
-    };
-    if (stats.cpuTimeMs !== undefined) result.cpuTimeMs = stats.cpuTimeMs;
-    if (stats.memoryPeakKb !== undefined) result.memoryPeakKb = stats.memoryPeakKb;
-    return result;
+  private async finish(exit: BwrapExit, outcome: BwrapOutcome, cgRun: CgroupRun): Promise<RunResult> {
+    return bwrapResult(exit, outcome, await cgRun.stats());
   }
 }

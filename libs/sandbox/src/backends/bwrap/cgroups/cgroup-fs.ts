@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { readFile, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 
 export interface CgroupMount {
   /** Mount point of the hierarchy. */
@@ -41,9 +41,13 @@ export function readCgroupLayout(): CgroupLayout {
   return layout;
 }
 
+/**
+ * cgroupfs files live in kernel memory: a synchronous read or write takes microseconds,
+ * while the promise API costs several thread-pool round trips on every run's critical path.
+ */
 export async function readText(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -107,5 +111,5 @@ export async function removeCgroupDir(dir: string): Promise<void> {
 }
 
 export async function writeValue(file: string, value: string): Promise<void> {
-  await writeFile(file, value);
+  writeFileSync(file, value);
 }

@@ -28,6 +28,10 @@ export class CgroupV1Run implements CgroupRun {
     };
   }
 
+  async resetMemoryPeak(): Promise<void> {
+    await writeValue(join(this.dirs.get('memory')!, 'memory.max_usage_in_bytes'), '0').catch(() => undefined);
+  }
+
   async pids(): Promise<number[]> {
     const lists = await Promise.all(this.uniqueDirs().map((dir) => readPids(join(dir, 'cgroup.procs'))));
     return [...new Set(lists.flat())];

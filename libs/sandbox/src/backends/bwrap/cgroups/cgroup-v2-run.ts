@@ -23,6 +23,10 @@ export class CgroupV2Run implements CgroupRun {
     };
   }
 
+  async resetMemoryPeak(): Promise<void> {
+    await writeValue(join(this.dir, 'memory.peak'), 'reset').catch(() => undefined);
+  }
+
   pids(): Promise<number[]> {
     return readPids(join(this.dir, 'cgroup.procs'));
   }

@@ -1,0 +1,193 @@
+import { ChildProcess } from 'node:child_process';
+import { Readable, Writable } from 'node:stream';
+import { encodeWarmFrame, READY_BYTE, STARTED_BYTE } from '../../pool/warm-frame';
+import { WarmRuntime } from '../../pool/warm-runtime';
+import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
+import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
+import { PreparedRun } from '../sandbox-backend';
+import { BoundedOutput } from './bounded-output';
+import { FD, ignoreErrors } from './bwrap-fds';
+import { BwrapExit, bwrapResult } from './bwrap-result';
+import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
+import { CgroupRun } from './cgroups/cgroup-run';
+import { seccompFilterBytes } from './seccomp-filter';
+
+type State = 'starting' | 'idle' | 'delivered' | 'dead';
+/** What the launcher has said on stderr so far; anything else from it means it is broken. */
+type Ack = 'none' | 'ready' | 'started' | 'broken';
+
+const DESTROY_WAIT_MS = 5000;
+const LAUNCHER_TEXT_MAX = 2000;
+
+/**
+ * A cold run's very sandbox (same bwrap arguments, cgroup, seccomp, rlimits, uid, env) whose
+ * command is a launcher blocked on fd 0. Its handshake is on stderr: READY_BYTE once loaded,
+ * STARTED_BYTE once the delivered files are written, just before user code; everything after
+ * that on stdout/stderr is the program's.
+ */
+export class BwrapWarmSandbox implements WarmSandbox {
+  private state: State = 'starting';
+  private ack: Ack = 'none';
+  private nsInitPid?: number;
+  private launcherText = '';
+  private cpuBaselineMs = 0;
+  private stdout?: BoundedOutput;
+  private stderr?: BoundedOutput;
+  private readonly closed: Promise<BwrapExit>;
+  private readonly deathListeners: (() => void)[] = [];
+  private readyWaiter?: { resolve: () => void; reject: (err: Error) => void };
+  private released?: Promise<void>;
+
+  private constructor(
+    readonly runtime: WarmRuntime,
+    private readonly child: ChildProcess,
+    private readonly cgRun: CgroupRun,
+  ) {
+    const pipes = child.stdio as unknown as (Readable & Writable)[];
+    pipes.forEach((s) => ignoreErrors(s));
+    this.closed = new Promise((resolve) => {
+      child.once('close', (code, signal) => resolve({ code, signal }));
+      child.once('error', () => resolve({ code: null, signal: null }));
+    });
+    child.stdout!.on('data', (c: Buffer) => this.onStdout(c));
+    child.stderr!.on('data', (c: Buffer) => this.onStderr(c));
+    void this.closed.then(() => this.onClose());
+  }
+
+  /** Resolves once the launcher is loaded and waiting; on any failure nothing of it is left. */
+  static async start(runtime: WarmRuntime, child: ChildProcess, cgRun: CgroupRun, setupTimeoutMs: number): Promise<BwrapWarmSandbox> {
+    const sandbox = new BwrapWarmSandbox(runtime, child, cgRun);
+    try {
+      await sandbox.handshake(setupTimeoutMs);
+    } catch (err) {
+      await sandbox.destroy();
+      throw new SandboxError(SandboxErrorCode.Internal, `warm ${runtime} sandbox did not start: ${(err as Error).message}`);
+    }
+    return sandbox;
+  }
+
+  get alive(): boolean {
+    return this.state === 'idle';
+  }
+
+  onDeath(listener: () => void): void {
+    this.deathListeners.push(listener);
+  }
+
+  private async handshake(timeoutMs: number): Promise<void> {
+    const pipes = this.child.stdio as unknown as (Readable & Writable)[];
+    for (let fd = FD.firstFile; fd < pipes.length; fd++) pipes[fd]?.destroy();
+    pipes[FD.seccomp].end(seccompFilterBytes());
+    const ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
+    const released = releaseIntoCgroup(this.child, pipes[FD.info], pipes[FD.block], this.cgRun, (pid) => (this.nsInitPid = pid));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no readiness handshake within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([Promise.all([released, ready]), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    // Idle costs nothing, so the CPU used so far is exactly the start-up: subtracted from the run.
+    this.cpuBaselineMs = (await this.cgRun.stats()).cpuTimeMs ?? 0;
+    await this.cgRun.resetMemoryPeak();
+    if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.launcherText || 'no output'}`);
+    this.state = 'idle';
+  }
+
+  async deliver(run: PreparedRun): Promise<WarmOutcome> {
+    if (this.state !== 'idle') return { kind: 'not-started', reason: `warm sandbox is ${this.state}` };
+    this.state = 'delivered';
+    const stdout = (this.stdout = new BoundedOutput(run.limits.outputBytes));
+    const stderr = (this.stderr = new BoundedOutput(run.limits.outputBytes));
+    let timedOut = false;
+    const started = performance.now();
+    const wallTimer = setTimeout(() => {
+      timedOut = true;
+      this.kill();
+    }, run.limits.timeoutMs);
+    this.child.stdin!.end(encodeWarmFrame(run));
+    const exit = await this.closed;
+    clearTimeout(wallTimer);
+    const durationMs = Math.round(performance.now() - started);
+    if (this.ack !== 'started') {
+      await this.release().catch(() => undefined);
+      const why = this.launcherText || `exit ${exit.code ?? exit.signal}`;
+      return { kind: 'not-started', reason: `the launcher did not take the run: ${why.trim().slice(0, 300)}` };
+    }
+    const result = bwrapResult(exit, { stdout, stderr, timedOut, durationMs }, await this.cgRun.stats(), this.cpuBaselineMs);
+    await this.release();
+    return { kind: 'result', result };
+  }
+
+  async destroy(): Promise<void> {
+    if (this.state !== 'delivered') this.state = 'dead';
+    this.kill();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.closed, new Promise((r) => (timer = setTimeout(r, DESTROY_WAIT_MS)))]);
+    clearTimeout(timer);
+    await this.release();
+  }
+
+  private kill(): void {
+    killBwrap([this.nsInitPid, this.child.pid], this.cgRun);
+  }
+
+  /** Every process of the cgroup gone, then the cgroup removed; once. */
+  private release(): Promise<void> {
+    this.released ??= (async () => {
+      const empty = await this.cgRun.killAll();
+      await this.cgRun.remove().catch(() => undefined);
+      if (!empty) throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
+    })();
+    return this.released;
+  }
+
+  private onStdout(chunk: Buffer): void {
+    if (this.state === 'delivered') this.stdout!.push(chunk);
+    else this.broken(chunk);
+  }
+
+  private onStderr(chunk: Buffer): void {
+    let rest = chunk;
+    if (this.ack === 'none' && rest.length > 0) {
+      if (rest[0] !== READY_BYTE) return this.broken(rest);
+      this.ack = 'ready';
+      this.readyWaiter?.resolve();
+      rest = rest.subarray(1);
+    }
+    if (this.ack === 'ready' && rest.length > 0) {
+      if (this.state !== 'delivered' || rest[0] !== STARTED_BYTE) return this.broken(rest);
+      this.ack = 'started';
+      rest = rest.subarray(1);
+    }
+    if (this.ack === 'started') {
+      if (rest.length > 0) this.stderr!.push(rest);
+    } else if (this.ack === 'broken') {
+      this.noteLauncher(rest);
+    }
+  }
+
+  /** The launcher said something it never says when healthy: it is not handed out (again). */
+  private broken(data: Buffer): void {
+    this.ack = 'broken';
+    this.noteLauncher(data);
+    this.readyWaiter?.reject(new Error(`launcher wrote ${JSON.stringify(this.launcherText.slice(0, 300))}`));
+    if (this.state === 'idle') this.state = 'dead';
+    this.kill();
+  }
+
+  private noteLauncher(data: Buffer): void {
+    if (this.launcherText.length < LAUNCHER_TEXT_MAX) this.launcherText += data.toString('utf8').slice(0, LAUNCHER_TEXT_MAX);
+  }
+
+  private onClose(): void {
+    if (this.state === 'delivered') return;
+    const wasIdle = this.state === 'idle';
+    this.state = 'dead';
+    this.readyWaiter?.reject(new Error(`launcher exited during start-up: ${this.launcherText || 'no output'}`));
+    void this.release().catch(() => undefined);
+    if (wasIdle) for (const listener of this.deathListeners) listener();
+  }
+}

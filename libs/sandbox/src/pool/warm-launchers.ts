@@ -1,0 +1,142 @@
+import { WarmRuntime } from './warm-runtime';
+
+/**
+ * Python launcher (also the bash launcher: it writes the files, then execs bash). It reads the
+ * header with os.read only, so sys.stdin has buffered nothing, and runs the code as a fresh
+ * __main__; its own frame is cut from the traceback of an uncaught exception.
+ */
+const PYTHON_LAUNCHER = String.raw`import os, sys
+def _sandbox_launch(mode):
+    import builtins
+    from importlib.machinery import SourceFileLoader
+    def read_exactly(n):
+        buf = bytearray()
+        while len(buf) < n:
+            chunk = os.read(0, min(n - len(buf), 1 << 20))
+            if not chunk:
+                os._exit(125)
+            buf += chunk
+        return bytes(buf)
+    os.write(2, b'\x06')
+    header = read_exactly(int.from_bytes(read_exactly(4), 'big'))
+    items, pos = [], 0
+    while pos < len(header):
+        size = int.from_bytes(header[pos:pos + 4], 'big')
+        items.append(header[pos + 4:pos + 4 + size])
+        pos += 4 + size
+    main, argc = os.fsdecode(items[0]), int(items[1])
+    args = [os.fsdecode(a) for a in items[2:2 + argc]]
+    files = items[2 + argc:]
+    for i in range(0, len(files), 2):
+        path = '/work/' + os.fsdecode(files[i])
+        os.makedirs(os.path.dirname(path), 0o755, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(files[i + 1])
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    os.write(2, b'\x02')
+    if mode == 'bash':
+        os.execvp('bash', ['bash', main] + args)
+    path = '/work/' + main
+    sys.argv[:] = [main] + args
+    sys.path[0] = '/work'
+    module = type(sys)('__main__')
+    module.__dict__.update(__file__=path, __cached__=None, __loader__=SourceFileLoader('__main__', path),
+                           __builtins__=builtins, __spec__=None, __package__=None, __annotations__={})
+    sys.modules['__main__'] = module
+    with open(path, 'rb') as f:
+        source = f.read()
+    try:
+        exec(compile(source, path, 'exec', dont_inherit=True), module.__dict__)
+    except SystemExit:
+        raise
+    except BaseException as e:
+        e = e.with_traceback(e.__traceback__.tb_next)
+        sys.excepthook(type(e), e, e.__traceback__)
+        raise SystemExit(1)
+_sandbox_launch(sys.argv[1])
+`;
+
+/**
+ * Node launcher: reads the header with fs.readSync (process.stdin is never touched), then
+ * Module.runMain() loads the main file as the real entry point (require.main, ESM, argv).
+ * It runs from a tick of its own so no eval frames sit under the program's stack.
+ * Before it signals ready it loads what nearly every program loads next (the stdout/stderr
+ * streams, the CommonJS loader path). After the 'exit' event of a natural exit or
+ * process.exit() it exits at once, as process.exit() itself does, skipping the isolate
+ * teardown (~5 ms); not after an uncaught exception, whose report follows that event.
+ */
+const NODE_LAUNCHER = String.raw`(() => {
+  const fs = require('fs');
+  const path = require('path');
+  const Module = require('module');
+  const readExactly = (n) => {
+    const buf = Buffer.allocUnsafe(n);
+    for (let off = 0; off < n; ) {
+      const got = fs.readSync(0, buf, off, n - off, null);
+      if (got === 0) process.exit(125);
+      off += got;
+    }
+    return buf;
+  };
+  process.stdout;
+  process.stderr;
+  const probe = '/tmp/.sandbox-warm.js';
+  fs.writeFileSync(probe, 'module.exports = 0;');
+  require(probe);
+  delete require.cache[probe];
+  fs.unlinkSync(probe);
+  fs.writeSync(2, '\x06');
+  const header = readExactly(readExactly(4).readUInt32BE(0));
+  const items = [];
+  for (let pos = 0; pos < header.length; ) {
+    const size = header.readUInt32BE(pos);
+    items.push(header.subarray(pos + 4, pos + 4 + size));
+    pos += 4 + size;
+  }
+  const main = items[0].toString('utf8');
+  const argc = Number(items[1].toString('utf8'));
+  const args = items.slice(2, 2 + argc).map((a) => a.toString('utf8'));
+  const files = items.slice(2 + argc);
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+  for (let i = 0; i < files.length; i += 2) {
+    const file = '/work/' + files[i].toString('utf8');
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+    try {
+      for (let off = 0; off < files[i + 1].length; ) off += fs.writeSync(fd, files[i + 1], off);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  fs.writeSync(2, '\x02');
+  process.argv = [process.execPath, '/work/' + main, ...args];
+  process.execArgv.length = 0;
+  delete process._eval;
+  const emit = process.emit;
+  let fatal = false;
+  process.emit = function (event, ...rest) {
+    if (event === 'uncaughtExceptionMonitor') fatal = true;
+    const handled = emit.call(this, event, ...rest);
+    if (event === 'uncaughtException' && handled) fatal = false;
+    if (event === 'exit' && !fatal) process.reallyExit(process.exitCode ?? rest[0] ?? 0);
+    return handled;
+  };
+  process.nextTick(Module.runMain);
+})();
+`;
+
+/** The warm sandbox's command, inside the same sandbox a cold run gets (cwd /work). */
+export function launcherArgv(runtime: WarmRuntime): string[] {
+  switch (runtime) {
+    case 'python':
+      return ['python3', '-u', '-c', PYTHON_LAUNCHER, 'python'];
+    case 'bash':
+      return ['python3', '-u', '-c', PYTHON_LAUNCHER, 'bash'];
+    case 'node':
+      return ['node', '-e', NODE_LAUNCHER];
+  }
+}

@@ -1,0 +1,37 @@
+import { PreparedRun } from '../backends/sandbox-backend';
+import { RunLimits, RunResult } from '../run-spec';
+import { WarmRuntime } from './warm-runtime';
+
+/**
+ * `not-started`: the launcher never acknowledged the delivery, so not one instruction of user
+ * code ran and the run may safely go elsewhere (a cold sandbox).
+ */
+export type WarmOutcome = { kind: 'result'; result: RunResult } | { kind: 'not-started'; reason: string };
+
+/** A locked-down sandbox whose interpreter is loaded and blocked reading its stdin. Single use. */
+export interface WarmSandbox {
+  readonly runtime: WarmRuntime;
+  /** False once it died or was used; a pool never hands it out then. */
+  readonly alive: boolean;
+  /** Called once when it dies while idle (killed behind our back, an idle limit). */
+  onDeath(listener: () => void): void;
+  /** Delivers the run (files, argv, stdin) and resolves when every process of it is gone. */
+  deliver(run: PreparedRun): Promise<WarmOutcome>;
+  /** Kills it without running anything; resolves once nothing of it is left. */
+  destroy(): Promise<void>;
+}
+
+/** A backend that can start warm sandboxes with the same isolation as its cold runs. */
+export interface WarmCapable {
+  /** Resolves once the sandbox answered its readiness handshake; rejects when it did not. */
+  startWarm(runtime: WarmRuntime, limits: RunLimits): Promise<WarmSandbox>;
+}
+
+export function isWarmCapable(backend: object): backend is WarmCapable {
+  return typeof (backend as Partial<WarmCapable>).startWarm === 'function';
+}
+
+/** Limits fixed when a sandbox is created; timeout and output caps are applied at delivery. */
+export function sameSandboxLimits(a: RunLimits, b: RunLimits): boolean {
+  return a.memoryMb === b.memoryMb && a.pids === b.pids && a.tmpfsMb === b.tmpfsMb;
+}
