@@ -35,6 +35,11 @@ export interface SandboxExecutorOptions {
   warm?: WarmPoolSizes;
   /** Warm sandboxes started at once (in the background). Default half the cores, at least 1. */
   warmRefillConcurrency?: number;
+  /**
+   * Keep refilling while live runs occupy every concurrency slot. Warm start-ups get a tiny CPU
+   * weight (cgroup cpu.shares/cpu.weight), so they only use CPU the live runs leave idle. Default false.
+   */
+  warmRefillWhenSaturated?: boolean;
   /** An idle warm sandbox is replaced after this long. Default 5 minutes. */
   warmMaxIdleMs?: number;
 }
@@ -97,8 +102,9 @@ export class SandboxExecutor implements Executor {
     }
     this.warmMaxIdleMs = options.warmMaxIdleMs ?? 5 * 60_000;
     const refillConcurrency = Math.max(1, options.warmRefillConcurrency ?? Math.floor(availableParallelism() / 2));
-    // Refills only use cores that live runs leave free.
-    this.refill = new RefillScheduler(refillConcurrency, () => this.gate.running < this.gate.limit);
+    const whenSaturated = options.warmRefillWhenSaturated ?? false;
+    // By default refills wait while live runs fill every slot; warm start-ups run at a tiny CPU weight anyway.
+    this.refill = new RefillScheduler(refillConcurrency, () => whenSaturated || this.gate.running < this.gate.limit);
   }
 
   get load(): { running: number; queued: number; maxConcurrency: number; maxQueue: number } {

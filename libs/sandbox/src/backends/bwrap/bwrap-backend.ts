@@ -117,6 +117,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
 
   async startWarm(runtime: WarmRuntime, limits: RunLimits): Promise<WarmSandbox> {
     const cgRun = await this.createCgroup(limits);
+    await cgRun.setBackground(true);
     let child: ChildProcess;
     try {
       child = this.spawnBwrap({ argv: launcherArgv(runtime), files: [], limits }, true);

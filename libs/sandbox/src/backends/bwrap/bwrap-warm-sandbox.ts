@@ -1,11 +1,11 @@
 import { ChildProcess } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
-import { encodeWarmFrame, READY_BYTE, STARTED_BYTE } from '../../pool/warm-frame';
+import { LauncherHandshake } from '../../pool/launcher-handshake';
+import { encodeWarmFrame } from '../../pool/warm-frame';
 import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun } from '../sandbox-backend';
-import { BoundedOutput } from './bounded-output';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
@@ -13,11 +13,8 @@ import { CgroupRun } from './cgroups/cgroup-run';
 import { seccompFilterBytes } from './seccomp-filter';
 
 type State = 'starting' | 'idle' | 'delivered' | 'dead';
-/** What the launcher has said on stderr so far; anything else from it means it is broken. */
-type Ack = 'none' | 'ready' | 'started' | 'broken';
 
 const DESTROY_WAIT_MS = 5000;
-const LAUNCHER_TEXT_MAX = 2000;
 
 /**
  * A cold run's very sandbox (same bwrap arguments, cgroup, seccomp, rlimits, uid, env) whose
@@ -27,12 +24,9 @@ const LAUNCHER_TEXT_MAX = 2000;
  */
 export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
-  private ack: Ack = 'none';
+  private readonly handshake: LauncherHandshake;
   private nsInitPid?: number;
-  private launcherText = '';
   private cpuBaselineMs = 0;
-  private stdout?: BoundedOutput;
-  private stderr?: BoundedOutput;
   private readonly closed: Promise<BwrapExit>;
   private readonly deathListeners: (() => void)[] = [];
   private readyWaiter?: { resolve: () => void; reject: (err: Error) => void };
@@ -49,8 +43,16 @@ export class BwrapWarmSandbox implements WarmSandbox {
       child.once('close', (code, signal) => resolve({ code, signal }));
       child.once('error', () => resolve({ code: null, signal: null }));
     });
-    child.stdout!.on('data', (c: Buffer) => this.onStdout(c));
-    child.stderr!.on('data', (c: Buffer) => this.onStderr(c));
+    this.handshake = new LauncherHandshake(
+      () => this.readyWaiter?.resolve(),
+      (text) => {
+        this.readyWaiter?.reject(new Error(`launcher wrote ${JSON.stringify(text.slice(0, 300))}`));
+        if (this.state === 'idle') this.state = 'dead';
+        this.kill();
+      },
+    );
+    child.stdout!.on('data', (c: Buffer) => this.handshake.stdout(c));
+    child.stderr!.on('data', (c: Buffer) => this.handshake.stderr(c));
     void this.closed.then(() => this.onClose());
   }
 
@@ -58,7 +60,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   static async start(runtime: WarmRuntime, child: ChildProcess, cgRun: CgroupRun, setupTimeoutMs: number): Promise<BwrapWarmSandbox> {
     const sandbox = new BwrapWarmSandbox(runtime, child, cgRun);
     try {
-      await sandbox.handshake(setupTimeoutMs);
+      await sandbox.becomeReady(setupTimeoutMs);
     } catch (err) {
       await sandbox.destroy();
       throw new SandboxError(SandboxErrorCode.Internal, `warm ${runtime} sandbox did not start: ${(err as Error).message}`);
@@ -74,7 +76,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     this.deathListeners.push(listener);
   }
 
-  private async handshake(timeoutMs: number): Promise<void> {
+  private async becomeReady(timeoutMs: number): Promise<void> {
     const pipes = this.child.stdio as unknown as (Readable & Writable)[];
     for (let fd = FD.firstFile; fd < pipes.length; fd++) pipes[fd]?.destroy();
     pipes[FD.seccomp].end(seccompFilterBytes());
@@ -92,15 +94,15 @@ export class BwrapWarmSandbox implements WarmSandbox {
     // Idle costs nothing, so the CPU used so far is exactly the start-up: subtracted from the run.
     this.cpuBaselineMs = (await this.cgRun.stats()).cpuTimeMs ?? 0;
     await this.cgRun.resetMemoryPeak();
-    if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.launcherText || 'no output'}`);
+    if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     this.state = 'idle';
   }
 
   async deliver(run: PreparedRun): Promise<WarmOutcome> {
     if (this.state !== 'idle') return { kind: 'not-started', reason: `warm sandbox is ${this.state}` };
     this.state = 'delivered';
-    const stdout = (this.stdout = new BoundedOutput(run.limits.outputBytes));
-    const stderr = (this.stderr = new BoundedOutput(run.limits.outputBytes));
+    await this.cgRun.setBackground(false);
+    const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
     let timedOut = false;
     const started = performance.now();
     const wallTimer = setTimeout(() => {
@@ -111,9 +113,9 @@ export class BwrapWarmSandbox implements WarmSandbox {
     const exit = await this.closed;
     clearTimeout(wallTimer);
     const durationMs = Math.round(performance.now() - started);
-    if (this.ack !== 'started') {
+    if (this.handshake.ack !== 'started') {
       await this.release().catch(() => undefined);
-      const why = this.launcherText || `exit ${exit.code ?? exit.signal}`;
+      const why = this.handshake.launcherText || `exit ${exit.code ?? exit.signal}`;
       return { kind: 'not-started', reason: `the launcher did not take the run: ${why.trim().slice(0, 300)}` };
     }
     const result = bwrapResult(exit, { stdout, stderr, timedOut, durationMs }, await this.cgRun.stats(), this.cpuBaselineMs);
@@ -144,49 +146,11 @@ export class BwrapWarmSandbox implements WarmSandbox {
     return this.released;
   }
 
-  private onStdout(chunk: Buffer): void {
-    if (this.state === 'delivered') this.stdout!.push(chunk);
-    else this.broken(chunk);
-  }
-
-  private onStderr(chunk: Buffer): void {
-    let rest = chunk;
-    if (this.ack === 'none' && rest.length > 0) {
-      if (rest[0] !== READY_BYTE) return this.broken(rest);
-      this.ack = 'ready';
-      this.readyWaiter?.resolve();
-      rest = rest.subarray(1);
-    }
-    if (this.ack === 'ready' && rest.length > 0) {
-      if (this.state !== 'delivered' || rest[0] !== STARTED_BYTE) return this.broken(rest);
-      this.ack = 'started';
-      rest = rest.subarray(1);
-    }
-    if (this.ack === 'started') {
-      if (rest.length > 0) this.stderr!.push(rest);
-    } else if (this.ack === 'broken') {
-      this.noteLauncher(rest);
-    }
-  }
-
-  /** The launcher said something it never says when healthy: it is not handed out (again). */
-  private broken(data: Buffer): void {
-    this.ack = 'broken';
-    this.noteLauncher(data);
-    this.readyWaiter?.reject(new Error(`launcher wrote ${JSON.stringify(this.launcherText.slice(0, 300))}`));
-    if (this.state === 'idle') this.state = 'dead';
-    this.kill();
-  }
-
-  private noteLauncher(data: Buffer): void {
-    if (this.launcherText.length < LAUNCHER_TEXT_MAX) this.launcherText += data.toString('utf8').slice(0, LAUNCHER_TEXT_MAX);
-  }
-
   private onClose(): void {
     if (this.state === 'delivered') return;
     const wasIdle = this.state === 'idle';
     this.state = 'dead';
-    this.readyWaiter?.reject(new Error(`launcher exited during start-up: ${this.launcherText || 'no output'}`));
+    this.readyWaiter?.reject(new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`));
     void this.release().catch(() => undefined);
     if (wasIdle) for (const listener of this.deathListeners) listener();
   }

@@ -28,6 +28,11 @@ export class CgroupV1Run implements CgroupRun {
     };
   }
 
+  async setBackground(background: boolean): Promise<void> {
+    const cpu = this.dirs.get('cpu');
+    if (cpu) await writeValue(join(cpu, 'cpu.shares'), background ? '16' : '1024').catch(() => undefined);
+  }
+
   async resetMemoryPeak(): Promise<void> {
     await writeValue(join(this.dirs.get('memory')!, 'memory.max_usage_in_bytes'), '0').catch(() => undefined);
   }

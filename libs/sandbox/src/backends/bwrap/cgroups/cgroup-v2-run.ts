@@ -23,6 +23,10 @@ export class CgroupV2Run implements CgroupRun {
     };
   }
 
+  async setBackground(background: boolean): Promise<void> {
+    await writeValue(join(this.dir, 'cpu.weight'), background ? '2' : '100').catch(() => undefined);
+  }
+
   async resetMemoryPeak(): Promise<void> {
     await writeValue(join(this.dir, 'memory.peak'), 'reset').catch(() => undefined);
   }
