@@ -1,6 +1,7 @@
 import type { ContainerCreateOptions, HostConfig } from 'dockerode';
 import { RunLimits } from '../../run-spec';
 import { SANDBOX_ENV } from '../sandbox-backend';
+import { DOCKER_OWNER_LABEL, ownerLabelValue } from './container-owner';
 import { seccompSecurityOpt } from './docker-seccomp-profile';
 import { DOCKER_BACKEND_LABEL, DOCKER_BACKEND_LABEL_VALUE, DockerBackendOptions } from './docker-backend-options';
 
@@ -31,6 +32,7 @@ export function containerCreateOptions(
   options: DockerBackendOptions,
   limits: RunLimits,
   cmd: string[],
+  launcherEnv: Record<string, string> = {},
 ): ContainerCreateOptions {
   const memoryBytes = limits.memoryMb * MIB;
   const inodes = options.tmpfsInodes ?? 4096;
@@ -80,9 +82,14 @@ export function containerCreateOptions(
     Cmd: cmd,
     User: user,
     WorkingDir: '/work',
-    Env: Object.entries(SANDBOX_ENV).map(([key, value]) => `${key}=${value}`),
+    // launcherEnv is for the launcher only; it removes those variables before the program starts.
+    Env: Object.entries({ ...launcherEnv, ...SANDBOX_ENV }).map(([key, value]) => `${key}=${value}`),
     Hostname: 'sandbox',
-    Labels: { ...options.labels, [DOCKER_BACKEND_LABEL]: DOCKER_BACKEND_LABEL_VALUE },
+    Labels: {
+      ...options.labels,
+      [DOCKER_BACKEND_LABEL]: DOCKER_BACKEND_LABEL_VALUE,
+      [DOCKER_OWNER_LABEL]: ownerLabelValue(),
+    },
     NetworkDisabled: true,
     AttachStdin: true,
     AttachStdout: true,

@@ -1,5 +1,6 @@
 import type { Container } from 'dockerode';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface ContainerExit {
   statusCode: number;
@@ -10,7 +11,7 @@ export interface ContainerExit {
  * the response headers at that point), so a container that exits right after start can
  * never be missed. The returned `exited` settles when the container stops.
  */
-export function registerExitWait(container: Container): Promise<{ exited: Promise<ContainerExit> }> {
+export function registerExitWait(container: Container): Promise<{ exited: Promise<ContainerExit>; socket: Socket }> {
   return new Promise((registered, failed) => {
     container.modem.dial(
       {
@@ -22,7 +23,7 @@ export function registerExitWait(container: Container): Promise<{ exited: Promis
       },
       (err: Error | null, res: IncomingMessage) => {
         if (err) return failed(err);
-        registered({ exited: readExit(res) });
+        registered({ exited: readExit(res), socket: res.socket });
       },
     );
   });

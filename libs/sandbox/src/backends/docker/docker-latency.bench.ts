@@ -28,10 +28,11 @@ const CLI_COMMAND: Record<Language, string[]> = {
   bash: ['bash', '-c', 'echo 1'],
 };
 
-async function p50(runs: number, once: () => Promise<void>): Promise<number> {
+async function p50(runs: number, once: () => Promise<void>, gapMs = 0): Promise<number> {
   await once();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    if (gapMs) await new Promise((resolve) => setTimeout(resolve, gapMs));
     const started = performance.now();
     await once();
     times.push(performance.now() - started);
@@ -44,8 +45,11 @@ async function main(): Promise<void> {
   const target = dockerTestTarget();
   if (target.unavailable) throw new Error(target.unavailable);
   const backend = new DockerBackend({ image: target.image });
+  // Requests with gaps, as a pool sees them between bursts: it has refilled by the next one.
+  const warmBackend = new DockerBackend({ image: target.image, warmContainers: 2 });
+  const WARM_GAP_MS = 250;
   console.log(`image ${target.image}, ${RUNS} sequential runs each, p50 in ms`);
-  console.log('language     backend.execute  in-sandbox  docker-run-rm  vs-run-rm  bare-spawn');
+  console.log('language     backend.execute  in-sandbox  docker-run-rm  vs-run-rm  bare-spawn  warm(2)');
   const cleanEnv = { PATH: '/usr/bin:/bin', HOME: '/tmp' };
   for (const language of Object.keys(TRIVIAL) as Language[]) {
     const prepared = await prepareRun({ language, code: TRIVIAL[language], limits: resolveLimits() });
@@ -62,13 +66,24 @@ async function main(): Promise<void> {
     const bare = await p50(RUNS, async () => {
       await execFileAsync(CLI_COMMAND[language][0], CLI_COMMAND[language].slice(1), { env: cleanEnv });
     });
+    const warm = await p50(
+      RUNS,
+      async () => {
+        const r = await warmBackend.execute(prepared.run);
+        if (r.stdout !== '1\n') throw new Error(`unexpected output ${JSON.stringify(r)}`);
+      },
+      WARM_GAP_MS,
+    );
     inside.sort((a, b) => a - b);
     const insideP50 = inside[Math.floor(inside.length / 2)];
     const cells = [ours, insideP50, cli].map((v, i) => v.toFixed(0).padStart([15, 11, 14][i]));
     console.log(
-      `${language.padEnd(12)} ${cells.join(' ')} ${(ours / cli).toFixed(2).padStart(10)} ${bare.toFixed(0).padStart(11)}`,
+      `${language.padEnd(12)} ${cells.join(' ')} ${(ours / cli).toFixed(2).padStart(10)} ${bare
+        .toFixed(0)
+        .padStart(11)} ${warm.toFixed(0).padStart(8)}`,
     );
   }
+  await warmBackend.drainWarmContainers();
 }
 
 main().catch((e) => {

@@ -53,8 +53,12 @@ export function announceDockerSkip(target: DockerTestTarget, suite: string): voi
   console.warn(`\n${'!'.repeat(line.length)}\n${line}\n${'!'.repeat(line.length)}\n`);
 }
 
-/** Options for a DockerBackend under test: the target's image and runtime, plus `extra`. */
+/**
+ * Options for a DockerBackend under test: the target's image and runtime, warm containers
+ * when SANDBOX_DOCKER_WARM is a count, plus `extra`.
+ */
 export function dockerTestOptions(extra: Partial<DockerBackendOptions> = {}): DockerBackendOptions {
   const { image, runtime } = dockerTestTarget();
-  return { image, ...(runtime ? { runtime } : {}), ...extra };
+  const warm = Number(process.env.SANDBOX_DOCKER_WARM ?? 0);
+  return { image, ...(runtime ? { runtime } : {}), ...(warm > 0 ? { warmContainers: warm } : {}), ...extra };
 }
