@@ -145,6 +145,7 @@ export class SandboxExecutor implements Executor {
     this.warm = undefined;
     this.refill.stop();
     await warm?.pools.close();
+    if (warm && isWarmCapable(warm.backend)) await warm.backend.drainWarm?.();
   }
 
   /** The selected backend's pools; created on first use, replaced when another backend is selected. */

@@ -4,6 +4,11 @@ import { READY_BYTE, STARTED_BYTE } from './warm-frame';
 /** What the launcher has said on stderr so far; anything else from it means it is broken. */
 export type LauncherAck = 'none' | 'ready' | 'started' | 'broken';
 
+/** Where the program's output goes once the run is delivered (a BoundedOutput or a filter in front of one). */
+export interface OutputSink {
+  push(chunk: Buffer): void;
+}
+
 const LAUNCHER_TEXT_MAX = 2000;
 
 /**
@@ -14,7 +19,7 @@ const LAUNCHER_TEXT_MAX = 2000;
 export class LauncherHandshake {
   ack: LauncherAck = 'none';
   launcherText = '';
-  private out?: { stdout: BoundedOutput; stderr: BoundedOutput };
+  private out?: { stdout: OutputSink; stderr: OutputSink };
 
   constructor(
     private readonly onReady: () => void,
@@ -23,12 +28,18 @@ export class LauncherHandshake {
 
   /** From now on output belongs to the run; returns where it is kept. */
   delivered(outputBytes: number): { stdout: BoundedOutput; stderr: BoundedOutput } {
-    this.out = { stdout: new BoundedOutput(outputBytes), stderr: new BoundedOutput(outputBytes) };
-    return this.out;
+    const out = { stdout: new BoundedOutput(outputBytes), stderr: new BoundedOutput(outputBytes) };
+    this.deliveredTo(out);
+    return out;
   }
 
+  deliveredTo(sinks: { stdout: OutputSink; stderr: OutputSink }): void {
+    this.out = sinks;
+  }
+
+  /** Chunks are views into a reused buffer when `copy`: BoundedOutput keeps what it is given. */
   stdout(chunk: Buffer, copy = false): void {
-    if (this.out) this.out.stdout.push(copy && !this.out.stdout.truncated ? Buffer.from(chunk) : chunk);
+    if (this.out) this.out.stdout.push(copy ? Buffer.from(chunk) : chunk);
     else if (chunk.length > 0) this.broken(chunk);
   }
 
@@ -46,7 +57,7 @@ export class LauncherHandshake {
       rest = rest.subarray(1);
     }
     if (this.ack === 'started') {
-      if (rest.length > 0) this.out!.stderr.push(copy && !this.out!.stderr.truncated ? Buffer.from(rest) : rest);
+      if (rest.length > 0) this.out!.stderr.push(copy ? Buffer.from(rest) : rest);
     } else if (this.ack === 'broken') {
       this.note(rest);
     }
