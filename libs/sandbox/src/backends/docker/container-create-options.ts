@@ -32,7 +32,6 @@ export function containerCreateOptions(
   options: DockerBackendOptions,
   limits: RunLimits,
   cmd: string[],
-  launcherEnv: Record<string, string> = {},
 ): ContainerCreateOptions {
   const memoryBytes = limits.memoryMb * MIB;
   const inodes = options.tmpfsInodes ?? 4096;
@@ -82,8 +81,7 @@ export function containerCreateOptions(
     Cmd: cmd,
     User: user,
     WorkingDir: '/work',
-    // launcherEnv is for the launcher only; it removes those variables before the program starts.
-    Env: Object.entries({ ...launcherEnv, ...SANDBOX_ENV }).map(([key, value]) => `${key}=${value}`),
+    Env: Object.entries(SANDBOX_ENV).map(([key, value]) => `${key}=${value}`),
     Hostname: 'sandbox',
     Labels: {
       ...options.labels,

@@ -1,5 +1,4 @@
 import type { Container } from 'dockerode';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { RunLimits, RunResult } from '../../run-spec';
 import { BoundedOutput } from '../bwrap/bounded-output';
@@ -8,6 +7,7 @@ import { exitStatusFromCode } from './container-exit-status';
 import { DockerStreamDemuxer } from './docker-stream-demuxer';
 import { dockerTimestampMs } from './docker-timestamp';
 import { keepingCopies } from './output-sink';
+import { settleWithin } from './settle-within';
 
 /** After exit, output still in flight is read for at most this long. */
 const OUTPUT_DRAIN_MS = 2000;
@@ -15,49 +15,27 @@ const OUTPUT_DRAIN_MS = 2000;
 const WAIT_GRACE_MS = 10000;
 
 /**
- * Where durationMs starts: `container` = the container's own start (its launcher is the
- * program's only predecessor); `payload` = when the payload was written to a container
- * that was started in advance and sat waiting for it.
- */
-export type DurationOrigin = 'container' | 'payload';
-
-/**
- * One container from attach to exit, in two steps: start() attaches, registers the exit
- * wait and starts it (its launcher then waits for stdin); complete() sends the payload and
- * collects the result. The caller creates and removes the container.
+ * One cold container from attach to exit: start() attaches, registers the exit wait and
+ * starts it; complete() sends the launcher's stdin and collects the result. The caller
+ * creates and removes the container.
  */
 export class ContainerRun {
-  private readonly stdout: BoundedOutput;
-  private readonly stderr: BoundedOutput;
-  private exitedEarly = false;
-
   private constructor(
     private readonly container: Container,
+    private readonly limits: RunLimits,
     private readonly stream: Duplex,
     private readonly exited: Promise<ContainerExit>,
-    private readonly waitSocket: Socket,
     private readonly outputDone: Promise<void>,
-    buffers: { stdout: BoundedOutput; stderr: BoundedOutput },
-  ) {
-    this.stdout = buffers.stdout;
-    this.stderr = buffers.stderr;
-    exited.then(
-      () => (this.exitedEarly = true),
-      () => (this.exitedEarly = true),
-    );
-  }
+    private readonly stdout: BoundedOutput,
+    private readonly stderr: BoundedOutput,
+  ) {}
 
   static async start(container: Container, limits: RunLimits): Promise<ContainerRun> {
-    const stream = (await container.attach({
-      stream: true,
-      stdin: true,
-      stdout: true,
-      stderr: true,
-      hijack: true,
-    })) as unknown as Duplex;
+    const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
     try {
-      const buffers = { stdout: new BoundedOutput(limits.outputBytes), stderr: new BoundedOutput(limits.outputBytes) };
-      const demuxer = new DockerStreamDemuxer(keepingCopies(buffers.stdout), keepingCopies(buffers.stderr));
+      const stdout = new BoundedOutput(limits.outputBytes);
+      const stderr = new BoundedOutput(limits.outputBytes);
+      const demuxer = new DockerStreamDemuxer(keepingCopies(stdout), keepingCopies(stderr));
       const outputDone = new Promise<void>((resolve) => {
         stream.on('data', (chunk: Buffer) => demuxer.write(chunk));
         stream.once('end', resolve);
@@ -65,47 +43,28 @@ export class ContainerRun {
         // A program that exits without reading stdin makes our write fail; that is not an error.
         stream.on('error', () => resolve());
       });
-      const { exited, socket } = await registerExitWait(container);
+      const { exited } = await registerExitWait(container);
       // If we give up waiting, removal later ends this request; that failure is expected.
       exited.catch(() => undefined);
       await container.start();
-      return new ContainerRun(container, stream, exited, socket, outputDone, buffers);
+      return new ContainerRun(container, limits, stream, exited, outputDone, stdout, stderr);
     } catch (e) {
       stream.destroy();
       throw e;
     }
   }
 
-  /** False once the container stopped on its own (e.g. an idle launcher timed out). */
-  get waiting(): boolean {
-    return !this.exitedEarly;
-  }
-
-  /** A waiting warm container must not keep this process alive: its sockets stop counting. */
-  idle(): void {
-    (this.stream as Partial<Socket>).unref?.();
-    this.waitSocket.unref();
-  }
-
-  dispose(): void {
-    this.stream.destroy();
-  }
-
-  /** `timeoutMs` comes from the run: a warm container was started before its run was known. */
-  async complete(stdin: Buffer, timeoutMs: number, origin: DurationOrigin): Promise<RunResult> {
+  async complete(stdin: Buffer): Promise<RunResult> {
     try {
-      return await this.collect(stdin, timeoutMs, origin);
+      return await this.collect(stdin);
     } finally {
-      this.dispose();
+      this.stream.destroy();
     }
   }
 
-  private async collect(stdin: Buffer, timeoutMs: number, origin: DurationOrigin): Promise<RunResult> {
-    (this.stream as Partial<Socket>).ref?.();
-    this.waitSocket.ref();
-    const wallStart = Date.now();
+  private async collect(stdin: Buffer): Promise<RunResult> {
     const clockStart = performance.now();
-    // The launcher's payload, then the user's stdin, then EOF (half-close of the attach socket).
+    // The launcher's files, then the user's stdin, then EOF (half-close of the attach socket).
     this.stream.end(stdin);
 
     let kill: Promise<boolean> | undefined;
@@ -114,12 +73,12 @@ export class ContainerRun {
         () => true,
         () => false, // already stopped: it beat the clock
       );
-    }, timeoutMs);
+    }, this.limits.timeoutMs);
     let giveUp: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       giveUp = setTimeout(
         () => reject(new Error('docker did not report the container exit')),
-        timeoutMs + WAIT_GRACE_MS,
+        this.limits.timeoutMs + WAIT_GRACE_MS,
       );
     });
     let statusCode: number;
@@ -134,10 +93,8 @@ export class ContainerRun {
 
     await settleWithin(this.outputDone, OUTPUT_DRAIN_MS);
     const state = (await this.container.inspect()).State;
-    const finished = dockerTimestampMs(state.FinishedAt);
-    const from = origin === 'container' ? dockerTimestampMs(state.StartedAt) : wallStart;
-    const daemonMs = finished - from;
-    // The daemon's timestamps skip our exit-notification latency; trust them when plausible.
+    // The daemon's timestamps cover exactly the container's life, without our notification latency.
+    const daemonMs = dockerTimestampMs(state.FinishedAt) - dockerTimestampMs(state.StartedAt);
     const durationMs = Number.isFinite(daemonMs) && daemonMs >= 0 && daemonMs <= clockMs + 1000 ? daemonMs : clockMs;
 
     return {
@@ -150,17 +107,5 @@ export class ContainerRun {
       oomKilled: state.OOMKilled === true,
       durationMs: Math.round(durationMs),
     };
-  }
-}
-
-async function settleWithin(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const elapsed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise, elapsed]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -16,14 +16,9 @@ export interface DockerBackendOptions {
   /** Extra labels on every container (the backend's own label is always set); they also scope removeLeftovers(). */
   labels?: Record<string, string>;
   /**
-   * Containers kept created, started and waiting for a payload, so a run skips create and
-   * start (about 100 ms). Each still serves exactly one run. Only runs with the same
-   * memory/pids/tmpfs/output limits as the previous run use them. Default 0 (off).
-   */
-  warmContainers?: number;
-  /**
    * Containers of this backend older than this are leftovers of a crashed process and are
-   * removed at the first probe. Must exceed the longest run. Default 10 minutes.
+   * removed at the first probe. Must exceed the longest run and a warm container's lifetime.
+   * Default 15 minutes.
    */
   leftoverAgeMs?: number;
 }

@@ -19,7 +19,7 @@ const describeDocker = target.unavailable ? describe.skip : describe;
 
 const RUN_LABEL = 'io.sandbox-gateway.test-run';
 const runId = randomUUID();
-const backend = new DockerBackend(dockerTestOptions({ labels: { [RUN_LABEL]: runId }, warmContainers: 0 }));
+const backend = new DockerBackend(dockerTestOptions({ labels: { [RUN_LABEL]: runId } }));
 
 async function run(
   language: Language,
@@ -289,70 +289,5 @@ describeDocker(`DockerBackend on ${target.image}${target.runtime ? ` (${target.r
       expect(() => new DockerBackend({ image: target.image, user: '0:0' })).toThrow(/root/);
       expect(() => new DockerBackend({ image: target.image, cpus: 0 })).toThrow(/cpus/);
     });
-  });
-});
-
-describeDocker('DockerBackend with warm containers', () => {
-  jest.setTimeout(60_000);
-  const warmId = `${runId}-warm`;
-  const warmBackend = new DockerBackend(dockerTestOptions({ labels: { [RUN_LABEL]: warmId }, warmContainers: 2 }));
-  const running = () =>
-    execFileSync('docker', ['ps', '-q', '--filter', `label=${RUN_LABEL}=${warmId}`]).toString().split('\n').filter(Boolean);
-
-  async function warmRun(code: string, extra: { stdin?: string; files?: RunFile[]; args?: string[]; limits?: Partial<RunLimits> } = {}) {
-    const limits = { ...resolveLimits(), timeoutMs: 5000, ...extra.limits };
-    const prepared = await prepareRun({ language: 'bash', code, ...extra, limits });
-    if (prepared.kind !== 'run') throw new Error('did not prepare');
-    return warmBackend.execute(prepared.run);
-  }
-
-  async function poolFilled(): Promise<void> {
-    for (let i = 0; i < 100 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(running()).toHaveLength(2);
-    // Warm containers are recognisable by the age of their PID 1 (exec keeps the start time).
-    await new Promise((r) => setTimeout(r, 1100));
-  }
-
-  afterAll(async () => {
-    await warmBackend.drainWarmContainers();
-    expect(containersLabelled(warmId)).toEqual([]);
-  });
-
-  it('serves runs from started containers: files, args, stdin, exact env', async () => {
-    const first = await warmRun('ps -o etimes= -p 1');
-    expect(Number(first.stdout)).toBe(0);
-    await poolFilled();
-    const r = await warmRun('ps -o etimes= -p 1; cat data.txt; printf "[%s]" "$@"; cat; env | sort', {
-      files: [{ name: 'data.txt', content: 'file\n' }],
-      args: ['a b', '$(x)'],
-      stdin: 'in\n',
-    });
-    const [etimes, ...rest] = r.stdout.split('\n');
-    expect(Number(etimes)).toBeGreaterThanOrEqual(1);
-    expect(rest.slice(0, 2)).toEqual(['file', '[a b][$(x)]in']);
-    expect(rest.slice(2).filter(Boolean).map((l) => l.split('=')[0])).toEqual(['HOME', 'LANG', 'PATH', 'PWD', 'SHLVL', 'TMPDIR', '_']);
-  });
-
-  it('applies the timeout of the run, not of the run it was started for', async () => {
-    await poolFilled();
-    const r = await warmRun('ps -o etimes= -p 1; sleep 30', { limits: { timeoutMs: 1500 } });
-    expect(Number(r.stdout)).toBeGreaterThanOrEqual(1);
-    expect(r).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
-    expect(r.durationMs).toBeGreaterThanOrEqual(1400);
-    expect(r.durationMs).toBeLessThan(3000);
-  });
-
-  it('gives runs with other limits a fresh cold container', async () => {
-    await poolFilled();
-    const r = await warmRun('ps -o etimes= -p 1; grep -E " /work " /proc/mounts', { limits: { tmpfsMb: 8 } });
-    expect(Number(r.stdout.split('\n')[0])).toBe(0);
-    expect(r.stdout).toMatch(/size=8192k/);
-  });
-
-  it('never shows one run the files of another', async () => {
-    await poolFilled();
-    await warmRun('echo secret > /work/left; echo secret > /tmp/left');
-    const r = await warmRun('ls -a /work /tmp');
-    expect(r.stdout).not.toContain('left');
   });
 });

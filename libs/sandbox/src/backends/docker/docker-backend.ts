@@ -7,23 +7,24 @@ import { containerCreateOptions, numericUser } from './container-create-options'
 import { DOCKER_OWNER_LABEL, ownerIsGone } from './container-owner';
 import { launcherInvocation } from './container-launcher';
 import { ContainerRun } from './container-run';
-import { WarmContainer, WarmContainerPool } from './warm-container-pool';
-import { WARM_IDLE_ENV, warmLauncherCommand, warmPayload } from './warm-launcher';
+import { DockerWarmSandbox } from './docker-warm-sandbox';
+import { WarmRuntime } from '../../pool/warm-runtime';
+import { WarmCapable, WarmSandbox } from '../../pool/warm-sandbox';
 import { DOCKER_BACKEND_LABEL, DOCKER_BACKEND_LABEL_VALUE, DockerBackendOptions } from './docker-backend-options';
 
 /** The in-container watchdog fires this long after our own timer, only if we are gone. */
 const WATCHDOG_GRACE_MS = 5000;
-const DEFAULT_LEFTOVER_AGE_MS = 10 * 60_000;
-/** An idle warm launcher exits after this; the pool stops handing it out a minute before. */
-const WARM_IDLE_SECONDS = 240;
-const WARM_MAX_IDLE_MS = (WARM_IDLE_SECONDS - 60) * 1000;
+/** Longer than any container of a live process exists (a warm one's lifetime included). */
+const DEFAULT_LEFTOVER_AGE_MS = 15 * 60_000;
 
-/** Runs each PreparedRun in a fresh, locked-down container that is always removed afterwards. */
-export class DockerBackend implements SandboxBackend {
+/**
+ * Runs each PreparedRun in a fresh, locked-down container that is always removed afterwards;
+ * warm sandboxes (for the executor's pools) are the same containers started in advance.
+ */
+export class DockerBackend implements SandboxBackend, WarmCapable {
   readonly name = 'docker' as const;
   private readonly docker: Docker;
   private leftoversChecked = false;
-  private readonly pool?: WarmContainerPool;
 
   constructor(private readonly options: DockerBackendOptions) {
     if (options.user !== undefined) numericUser(options.user);
@@ -35,14 +36,6 @@ export class DockerBackend implements SandboxBackend {
       }
     }
     this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : undefined);
-    if (options.warmContainers) {
-      this.pool = new WarmContainerPool({
-        size: Math.floor(options.warmContainers),
-        maxIdleMs: WARM_MAX_IDLE_MS,
-        spawn: (limits, key) => this.startWarm(limits, key),
-        discard: (warm) => removeContainer(warm.container),
-      });
-    }
   }
 
   async probe(): Promise<BackendHealth> {
@@ -93,31 +86,19 @@ export class DockerBackend implements SandboxBackend {
   }
 
   async execute(run: PreparedRun): Promise<RunResult> {
-    const watchdogMs = run.limits.timeoutMs + WATCHDOG_GRACE_MS;
-    const warm = this.pool?.take(run.limits);
-    if (warm) {
-      try {
-        return await this.finish(warm.container, () =>
-          warm.run.complete(warmPayload(run, watchdogMs), run.limits.timeoutMs, 'payload'),
-        );
-      } finally {
-        this.pool?.refill(run.limits);
-      }
-    }
-
-    const { cmd, stdin } = launcherInvocation(run, watchdogMs);
+    const { cmd, stdin } = launcherInvocation(run, run.limits.timeoutMs + WATCHDOG_GRACE_MS);
     const container = await this.create(run.limits, cmd);
-    return this.finish(container, async () => (await ContainerRun.start(container, run.limits)).complete(stdin, run.limits.timeoutMs, 'container'));
+    return this.finish(container, async () => (await ContainerRun.start(container, run.limits)).complete(stdin));
   }
 
-  /** Removes the idle warm containers; runs keep working (cold, and warm again after the next run). */
-  async drainWarmContainers(): Promise<void> {
-    await this.pool?.drain();
+  /** For the executor's warm pools: the same container as a cold run, started in advance. */
+  async startWarm(runtime: WarmRuntime, limits: RunLimits): Promise<WarmSandbox> {
+    return DockerWarmSandbox.start(this.docker, this.options, runtime, limits);
   }
 
-  private async create(limits: RunLimits, cmd: string[], launcherEnv?: Record<string, string>): Promise<Container> {
+  private async create(limits: RunLimits, cmd: string[]): Promise<Container> {
     try {
-      return await this.docker.createContainer(containerCreateOptions(this.options, limits, cmd, launcherEnv));
+      return await this.docker.createContainer(containerCreateOptions(this.options, limits, cmd));
     } catch (e) {
       throw new SandboxError(SandboxErrorCode.Unavailable, `docker backend cannot create a container: ${message(e)}`);
     }
@@ -131,18 +112,6 @@ export class DockerBackend implements SandboxBackend {
       throw new SandboxError(SandboxErrorCode.Internal, `docker run failed: ${message(e)}`);
     } finally {
       await removeContainer(container);
-    }
-  }
-
-  private async startWarm(limits: RunLimits, key: string): Promise<WarmContainer> {
-    const container = await this.create(limits, warmLauncherCommand(), { [WARM_IDLE_ENV]: String(WARM_IDLE_SECONDS) });
-    try {
-      const run = await ContainerRun.start(container, limits);
-      run.idle();
-      return { container, run, key, startedAt: Date.now() };
-    } catch (e) {
-      await removeContainer(container).catch(() => undefined);
-      throw e;
     }
   }
 }

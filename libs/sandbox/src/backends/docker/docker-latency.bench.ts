@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { resolveLimits } from '../../limits';
 import { prepareRun } from '../../prepare-run';
 import { Language } from '../../run-spec';
+import { SandboxExecutor } from '../../sandbox-executor';
 import { DockerBackend } from './docker-backend';
 import { dockerTestTarget } from './docker-test-target';
 
@@ -45,11 +46,16 @@ async function main(): Promise<void> {
   const target = dockerTestTarget();
   if (target.unavailable) throw new Error(target.unavailable);
   const backend = new DockerBackend({ image: target.image });
-  // Requests with gaps, as a pool sees them between bursts: it has refilled by the next one.
-  const warmBackend = new DockerBackend({ image: target.image, warmContainers: 2 });
+  // Warm: the executor's pools over this backend, requests with gaps so a pool has refilled.
+  const warmExecutor = new SandboxExecutor({
+    backends: [new DockerBackend({ image: target.image })],
+    backend: 'docker',
+    warm: { python: 2, javascript: 2, typescript: 2, bash: 2 },
+  });
+  await warmExecutor.warmUp();
   const WARM_GAP_MS = 250;
   console.log(`image ${target.image}, ${RUNS} sequential runs each, p50 in ms`);
-  console.log('language     backend.execute  in-sandbox  docker-run-rm  vs-run-rm  bare-spawn  warm(2)');
+  console.log('language     backend.execute  in-sandbox  docker-run-rm  vs-run-rm  bare-spawn  warm-pool');
   const cleanEnv = { PATH: '/usr/bin:/bin', HOME: '/tmp' };
   for (const language of Object.keys(TRIVIAL) as Language[]) {
     const prepared = await prepareRun({ language, code: TRIVIAL[language], limits: resolveLimits() });
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
     const warm = await p50(
       RUNS,
       async () => {
-        const r = await warmBackend.execute(prepared.run);
+        const r = await warmExecutor.run({ language, code: TRIVIAL[language], limits: resolveLimits() });
         if (r.stdout !== '1\n') throw new Error(`unexpected output ${JSON.stringify(r)}`);
       },
       WARM_GAP_MS,
@@ -83,7 +89,8 @@ async function main(): Promise<void> {
         .padStart(11)} ${warm.toFixed(0).padStart(8)}`,
     );
   }
-  await warmBackend.drainWarmContainers();
+  console.log(`warm usage ${JSON.stringify(warmExecutor.warmUsage)}`);
+  await warmExecutor.close();
 }
 
 main().catch((e) => {

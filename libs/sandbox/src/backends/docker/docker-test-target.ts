@@ -53,12 +53,8 @@ export function announceDockerSkip(target: DockerTestTarget, suite: string): voi
   console.warn(`\n${'!'.repeat(line.length)}\n${line}\n${'!'.repeat(line.length)}\n`);
 }
 
-/**
- * Options for a DockerBackend under test: the target's image and runtime, warm containers
- * when SANDBOX_DOCKER_WARM is a count, plus `extra`.
- */
+/** Options for a DockerBackend under test: the target's image and runtime, plus `extra`. */
 export function dockerTestOptions(extra: Partial<DockerBackendOptions> = {}): DockerBackendOptions {
   const { image, runtime } = dockerTestTarget();
-  const warm = Number(process.env.SANDBOX_DOCKER_WARM ?? 0);
-  return { image, ...(runtime ? { runtime } : {}), ...(warm > 0 ? { warmContainers: warm } : {}), ...extra };
+  return { image, ...(runtime ? { runtime } : {}), ...extra };
 }
