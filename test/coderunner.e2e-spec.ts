@@ -5,11 +5,17 @@ import { sandboxBackendsUnderTest } from './utils/sandbox-backends';
 
 const SEVEN = ['id', 'language', 'exitCode', 'stdout', 'stderr', 'duration', 'timedOut'];
 
-describe.each(sandboxBackendsUnderTest())('coderunner over HTTP on %s (e2e)', (backend) => {
+const COLD = { SANDBOX_POOL_PYTHON: '0', SANDBOX_POOL_JAVASCRIPT: '0', SANDBOX_POOL_TYPESCRIPT: '0', SANDBOX_POOL_BASH: '0' };
+const MODES = sandboxBackendsUnderTest().flatMap((b) => [
+  [b, 'warm pools', {}],
+  [b, 'cold', COLD],
+] as [string, string, Record<string, string>][]);
+
+describe.each(MODES)('coderunner over HTTP on %s, %s (e2e)', (backend, _mode, poolEnv) => {
   let t: TestApp;
   let key: string;
   beforeAll(async () => {
-    t = await startTestApp({ services: [CoderunnerModule], env: { SANDBOX_BACKEND: backend } });
+    t = await startTestApp({ services: [CoderunnerModule], env: { SANDBOX_BACKEND: backend, ...poolEnv } });
     key = await t.createKey(1000);
   });
   afterAll(() => t?.close());
@@ -121,10 +127,26 @@ describe.each(sandboxBackendsUnderTest())('coderunner over HTTP on %s (e2e)', (b
     expect(res.headers.get('x-credits-remaining')).toBeNull();
   });
 
-  it('health reports the sandbox backend', async () => {
+  it('health reports the sandbox backend and its warm pools', async () => {
     const res = await call(`${t.url}/health`);
     expect(res.body.sandbox).toMatchObject({ status: 'up', backend });
+    const python = res.body.sandbox.warmPools.find((p: { runtime: string }) => p.runtime === 'python');
+    expect(python?.size ?? 0).toBe(poolEnv === COLD ? 0 : 2);
   });
+
+  if (poolEnv !== COLD) {
+    it('serves runs from warm sandboxes once the pools are filled', async () => {
+      const idlePython = async () => {
+        const h = await call(`${t.url}/health`);
+        return h.body.sandbox.warmPools.find((p: { runtime: string }) => p.runtime === 'python')?.idle ?? 0;
+      };
+      for (let i = 0; i < 100 && (await idlePython()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const before = (await call(`${t.url}/health`)).body.sandbox.runs.warm;
+      const res = await run({ language: 'python', code: 'import sys\nprint(__name__, sys.argv[1:], input())', args: ['x'], stdin: 'in\n' });
+      expect(res.body.stdout).toBe("__main__ ['x'] in\n");
+      expect((await call(`${t.url}/health`)).body.sandbox.runs.warm).toBe(before + 1);
+    });
+  }
 });
 
 describe('coderunner with no usable sandbox (e2e)', () => {
@@ -153,7 +175,7 @@ describe.each(sandboxBackendsUnderTest().slice(0, 1))('coderunner at capacity on
   beforeAll(async () => {
     t = await startTestApp({
       services: [CoderunnerModule],
-      env: { SANDBOX_BACKEND: backend, SANDBOX_MAX_CONCURRENCY: '1', SANDBOX_MAX_QUEUE: '1' },
+      env: { SANDBOX_BACKEND: backend, SANDBOX_MAX_CONCURRENCY: '1', SANDBOX_MAX_QUEUE: '1', ...COLD },
     });
   });
   afterAll(() => t.close());

@@ -1,5 +1,5 @@
 import { EnvVar } from '@app/platform';
-import { LimitsTable } from '@app/sandbox';
+import { LimitsTable, WarmPoolSizes } from '@app/sandbox';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { cpus } from 'node:os';
@@ -54,6 +54,28 @@ export class CoderunnerConfig {
   /** Image for the Docker backend; default the pinned `sandbox-runtime:<hash>`. */
   @EnvVar('SANDBOX_DOCKER_IMAGE') @IsOptional() @IsString()
   readonly dockerImage?: string;
+
+  /** Warm single-use sandboxes kept per language (interpreter loaded, waiting for code); 0 disables. */
+  @EnvVar('SANDBOX_POOL_PYTHON') @Transform(toNumber) @IsInt() @Min(0) @Max(64)
+  readonly poolPython: number = 2;
+
+  /** JavaScript and TypeScript share node sandboxes (TypeScript is compiled before it enters). */
+  @EnvVar('SANDBOX_POOL_JAVASCRIPT') @Transform(toNumber) @IsInt() @Min(0) @Max(64)
+  readonly poolJavascript: number = 2;
+
+  @EnvVar('SANDBOX_POOL_TYPESCRIPT') @Transform(toNumber) @IsInt() @Min(0) @Max(64)
+  readonly poolTypescript: number = 2;
+
+  @EnvVar('SANDBOX_POOL_BASH') @Transform(toNumber) @IsInt() @Min(0) @Max(64)
+  readonly poolBash: number = 1;
+
+  /** Warm sandboxes started at once in the background; default half the cores. */
+  @EnvVar('SANDBOX_POOL_REFILL_CONCURRENCY') @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
+  readonly poolRefillConcurrency?: number;
+
+  warmSizes(): WarmPoolSizes {
+    return { python: this.poolPython, javascript: this.poolJavascript, typescript: this.poolTypescript, bash: this.poolBash };
+  }
 
   limitsTable(): LimitsTable {
     const outputBytes = this.outputKb * 1024;
