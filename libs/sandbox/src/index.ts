@@ -27,3 +27,4 @@ export { WarmPools } from './pool/warm-pools';
 export type { WarmPoolStats } from './pool/warm-pool';
 export { WarmPool } from './pool/warm-pool';
 export { RefillScheduler } from './pool/refill-scheduler';
+export { WarmUrgency } from './pool/warm-urgency';

@@ -1,6 +1,7 @@
 import { RunLimits } from '../run-spec';
 import { WarmRuntime } from './warm-runtime';
 import { WarmCapable, WarmSandbox } from './warm-sandbox';
+import { WarmUrgency } from './warm-urgency';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -22,6 +23,8 @@ export class WarmPool {
   private readonly idleTimers = new Map<WarmSandbox, NodeJS.Timeout>();
   private readonly waiters: ((sandbox: WarmSandbox | undefined) => void)[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** One per start still in progress, oldest first. */
+  private readonly urgencies: WarmUrgency[] = [];
   private readonly destroying = new Set<Promise<void>>();
   private readonly settledListeners: (() => void)[] = [];
   private starting = 0;
@@ -65,6 +68,7 @@ export class WarmPool {
         this.destroy(sandbox);
       }
       if (this.closed || this.starting <= this.waiters.length) return Promise.resolve(undefined);
+      this.urgencies.find((u) => !u.isUrgent)?.raise();
       return new Promise((resolve) => this.waiters.push(resolve));
     } finally {
       this.changed();
@@ -73,7 +77,9 @@ export class WarmPool {
 
   startOne(): Promise<void> {
     this.starting++;
-    const task = this.source.startWarm(this.runtime, this.limits).then(
+    const urgency = new WarmUrgency();
+    this.urgencies.push(urgency);
+    const task = this.source.startWarm(this.runtime, this.limits, urgency).then(
       (sandbox) => {
         this.starting--;
         this.failures = 0;
@@ -89,6 +95,7 @@ export class WarmPool {
       },
     );
     const tracked = task.finally(() => {
+      this.urgencies.splice(this.urgencies.indexOf(urgency), 1);
       this.inFlight.delete(tracked);
       this.notifySettled();
     });

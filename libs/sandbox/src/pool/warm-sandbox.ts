@@ -1,6 +1,7 @@
 import { PreparedRun } from '../backends/sandbox-backend';
 import { RunLimits, RunResult } from '../run-spec';
 import { WarmRuntime } from './warm-runtime';
+import { WarmUrgency } from './warm-urgency';
 
 /**
  * `not-started`: the launcher never acknowledged the delivery, so not one instruction of user
@@ -24,7 +25,7 @@ export interface WarmSandbox {
 /** A backend that can start warm sandboxes with the same isolation as its cold runs. */
 export interface WarmCapable {
   /** Resolves once the sandbox answered its readiness handshake; rejects when it did not. */
-  startWarm(runtime: WarmRuntime, limits: RunLimits): Promise<WarmSandbox>;
+  startWarm(runtime: WarmRuntime, limits: RunLimits, urgency?: WarmUrgency): Promise<WarmSandbox>;
   /** Resolves once nothing is left of warm sandboxes already used (cleanup may outlast their run). */
   drainWarm?(): Promise<void>;
 }

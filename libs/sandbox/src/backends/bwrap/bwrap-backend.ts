@@ -8,6 +8,7 @@ import { PreparedRun, SandboxBackend } from '../sandbox-backend';
 import { launcherArgv } from '../../pool/warm-launchers';
 import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmCapable, WarmSandbox } from '../../pool/warm-sandbox';
+import { WarmUrgency } from '../../pool/warm-urgency';
 import { BoundedOutput } from './bounded-output';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { buildBwrapArgs } from './bwrap-args';
@@ -115,9 +116,10 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     return result!;
   }
 
-  async startWarm(runtime: WarmRuntime, limits: RunLimits): Promise<WarmSandbox> {
+  async startWarm(runtime: WarmRuntime, limits: RunLimits, urgency?: WarmUrgency): Promise<WarmSandbox> {
     const cgRun = await this.createCgroup(limits);
     await cgRun.setBackground(true);
+    urgency?.onRaise(() => void cgRun.setBackground(false));
     let child: ChildProcess;
     try {
       child = this.spawnBwrap({ argv: launcherArgv(runtime), files: [], limits }, true);
