@@ -96,6 +96,11 @@ export class DockerBackend implements SandboxBackend, WarmCapable {
     return DockerWarmSandbox.start(this.docker, this.options, runtime, limits);
   }
 
+  /** Warm containers are removed after their run resolved; this waits for those removals. */
+  async drainWarm(): Promise<void> {
+    await DockerWarmSandbox.drain();
+  }
+
   private async create(limits: RunLimits, cmd: string[]): Promise<Container> {
     try {
       return await this.docker.createContainer(containerCreateOptions(this.options, limits, cmd));
