@@ -14,6 +14,7 @@ import { exitStatusFromCode } from './container-exit-status';
 import { ContainerExit, registerExitWait } from './container-exit-waiter';
 import { DockerBackendOptions } from './docker-backend-options';
 import { DockerStreamDemuxer } from './docker-stream-demuxer';
+import { dockerTimestampMs } from './docker-timestamp';
 
 /** Marks warm containers, with the creating process's pid, so tests and operators can tell them apart. */
 export const DOCKER_WARM_LABEL = 'io.sandbox-gateway.warm';
@@ -143,6 +144,7 @@ export class DockerWarmSandbox implements WarmSandbox {
     }
     this.state = 'delivered';
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
+    const wallStart = Date.now();
     const clockStart = performance.now();
     this.stream!.end(encodeWarmFrame(run));
     let kill: Promise<boolean> | undefined;
@@ -166,7 +168,7 @@ export class DockerWarmSandbox implements WarmSandbox {
       clearTimeout(timer);
       clearTimeout(giveUp);
     }
-    const durationMs = Math.round(performance.now() - clockStart);
+    const clockMs = performance.now() - clockStart;
     const timedOut = kill ? await kill : false;
     const [state] = await Promise.all([
       this.container.inspect().then(
@@ -176,6 +178,9 @@ export class DockerWarmSandbox implements WarmSandbox {
       settleWithin(this.outputDone!, OUTPUT_DRAIN_MS),
     ]);
     this.removeLater();
+    // As for cold runs: the daemon's exit time, without our notification latency, when plausible.
+    const daemonMs = dockerTimestampMs(state?.FinishedAt) - wallStart;
+    const durationMs = Math.round(Number.isFinite(daemonMs) && daemonMs >= 0 && daemonMs <= clockMs ? daemonMs : clockMs);
     if (this.handshake.ack !== 'started') {
       const why = this.handshake.launcherText || `exit ${statusCode}`;
       return { kind: 'not-started', reason: `the launcher did not take the run: ${why.trim().slice(0, 300)}` };
