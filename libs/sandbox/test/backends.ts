@@ -5,7 +5,7 @@ import { DockerBackend } from '../src/backends/docker';
 import { dockerTestOptions, dockerTestTarget } from '../src/backends/docker/docker-test-target';
 import { rootfsInfo } from '../src/rootfs/rootfs-info';
 import { WarmPoolSizes } from '../src/pool/warm-pools';
-import { bwrapInspector, WarmInspector } from './warm-inspectors';
+import { bwrapInspector, dockerInspector, WarmInspector } from './warm-inspectors';
 
 export interface BackendTarget {
   name: string;
@@ -46,6 +46,13 @@ export const BACKEND_TARGETS: BackendTarget[] = [
     // Image: SANDBOX_DOCKER_IMAGE, else the one npm run sandbox:build imports; SANDBOX_DOCKER_RUNTIME=runsc for gVisor.
     unavailable: () => dockerTestTarget().unavailable,
     create: () => new DockerBackend(dockerTestOptions()),
+  },
+  {
+    name: 'docker+warm',
+    unavailable: () => dockerTestTarget().unavailable,
+    create: () => new DockerBackend(dockerTestOptions()),
+    warm: TEST_WARM_POOLS,
+    inspector: dockerInspector,
   },
 ];
 

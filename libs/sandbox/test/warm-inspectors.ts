@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCgroupLayout } from '../src/backends/bwrap/cgroups/cgroup-fs';
+import { DOCKER_OWNER_LABEL, ownerLabelValue } from '../src/backends/docker/container-owner';
 
 /** What a pool spec needs to see of a backend's warm sandboxes from outside the pool. */
 export interface WarmInspector {
@@ -52,5 +54,45 @@ export const bwrapInspector: WarmInspector = {
   },
   async leftovers() {
     return [...new Set([...runDirs('memory'), ...runDirs('pids')])];
+  },
+};
+
+const docker = (args: string[]): string => execFileSync('docker', args, { stdio: 'pipe', timeout: 15_000 }).toString().trim();
+const ourWarmContainers = (all: boolean): string[] =>
+  docker(['ps', ...(all ? ['-a'] : []), '-q', '--no-trunc', '--filter', `label=${DOCKER_OWNER_LABEL}=${ownerLabelValue()}`])
+    .split('\n')
+    .filter(Boolean);
+const containerDir = (controller: string, id: string): string | undefined =>
+  [join('/sys/fs/cgroup', controller, 'docker', id), join('/sys/fs/cgroup', controller, 'system.slice', `docker-${id}.scope`)].find((d) =>
+    existsSync(d),
+  );
+
+export const dockerInspector: WarmInspector = {
+  async cpuMs() {
+    let total = 0;
+    for (const id of ourWarmContainers(false)) {
+      const dir = containerDir('cpuacct', id);
+      if (dir) total += Number(readFileSync(join(dir, 'cpuacct.usage'), 'utf8')) / 1e6;
+    }
+    return total;
+  },
+  async killAll() {
+    let killed = 0;
+    for (const id of ourWarmContainers(false)) {
+      const dir = containerDir('pids', id);
+      if (!dir) continue;
+      for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+          killed++;
+        } catch {
+          // gone
+        }
+      }
+    }
+    return killed;
+  },
+  async leftovers() {
+    return ourWarmContainers(true);
   },
 };
