@@ -9,6 +9,7 @@ export class RefillScheduler {
   private readonly pools = new Set<WarmPool>();
   private active = 0;
   private retryTimer?: NodeJS.Timeout;
+  private pending?: NodeJS.Immediate;
 
   constructor(
     readonly maxParallel: number,
@@ -23,7 +24,19 @@ export class RefillScheduler {
     this.pools.delete(pool);
   }
 
+  /**
+   * Refills on the next turn of the event loop, never synchronously: spawning a sandbox blocks
+   * this process for a moment, and that must not sit between a run's delivery or result and
+   * its caller.
+   */
   kick(): void {
+    this.pending ??= setImmediate(() => {
+      this.pending = undefined;
+      this.startSome();
+    });
+  }
+
+  private startSome(): void {
     while (this.active < this.maxParallel && this.allowed()) {
       const pool = this.neediest(Date.now());
       if (!pool) break;
@@ -58,6 +71,8 @@ export class RefillScheduler {
   }
 
   stop(): void {
+    clearImmediate(this.pending);
+    this.pending = undefined;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.pools.clear();

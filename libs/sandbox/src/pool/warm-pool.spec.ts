@@ -101,6 +101,7 @@ describe('WarmPool with RefillScheduler', () => {
     const { backend, scheduler, pool } = setup(1);
     backend.manual = true;
     expect(await pool.acquire()).toBeUndefined(); // nothing started yet: cold, and a start begins
+    await new Promise((r) => setImmediate(r));
     expect(backend.pending).toHaveLength(1);
     const waiting = pool.acquire();
     expect(backend.pending[0].urgency?.isUrgent).toBe(true);
