@@ -11,10 +11,13 @@ import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun } from '../sandbox-backend';
 import { containerCreateOptions } from './container-create-options';
 import { exitStatusFromCode } from './container-exit-status';
+import { ContainerCgroup } from './container-cgroup';
 import { ContainerExit, registerExitWait } from './container-exit-waiter';
 import { DockerBackendOptions } from './docker-backend-options';
 import { DockerStreamDemuxer } from './docker-stream-demuxer';
 import { dockerTimestampMs } from './docker-timestamp';
+import { HeldTail } from './held-tail';
+import { BoundedOutput } from '../bwrap/bounded-output';
 
 /** Marks warm containers, with the creating process's pid, so tests and operators can tell them apart. */
 export const DOCKER_WARM_LABEL = 'io.sandbox-gateway.warm';
@@ -27,6 +30,28 @@ const LIFETIME_MS = 6 * 60_000;
 const READY_TIMEOUT_MS = 20_000;
 const OUTPUT_DRAIN_MS = 2000;
 const WAIT_GRACE_MS = 10_000;
+/** How long a seen exit trailer may wait for the container's cgroup to empty before the daemon is trusted instead. */
+const CONFIRM_MS = 200;
+
+/**
+ * PID 1 of a warm container. It runs the launcher under the lifetime watchdog; when that
+ * ends it kills every other process (PID 1 itself cannot be killed from inside), then writes
+ * a marker on stdout and the exit status on stderr, each the last bytes of its stream. The
+ * host trusts the status only once the container's cgroup is empty, which is tens of ms
+ * sooner than dockerd reports the exit.
+ */
+const SUPERVISOR = [
+  // dockerd always injects HOSTNAME; the program must see exactly SANDBOX_ENV.
+  'unset HOSTNAME',
+  'timeout -s KILL "$0" "$@"',
+  's=$?',
+  'kill -9 -1 2>/dev/null',
+  "printf '\\003\\n'",
+  "printf '\\003%d\\n' \"$s\" >&2",
+  'exit "$s"',
+].join('\n');
+const STDOUT_MARKER = /\x03\n$/;
+const STATUS_TRAILER = /\x03(\d{1,3})\n$/;
 
 type State = 'starting' | 'idle' | 'delivered' | 'dead';
 
@@ -47,6 +72,7 @@ export class DockerWarmSandbox implements WarmSandbox {
   private outputDone?: Promise<void>;
   private removed?: Promise<void>;
   private readonly bornAt = Date.now();
+  private cgroup?: ContainerCgroup;
 
   private constructor(
     readonly runtime: WarmRuntime,
@@ -63,14 +89,7 @@ export class DockerWarmSandbox implements WarmSandbox {
   }
 
   static async start(docker: Docker, options: DockerBackendOptions, runtime: WarmRuntime, limits: RunLimits): Promise<DockerWarmSandbox> {
-    const cmd = [
-      '/bin/sh',
-      '-c',
-      // dockerd always injects HOSTNAME; the program must see exactly SANDBOX_ENV.
-      'unset HOSTNAME; exec timeout -s KILL "$0" "$@"',
-      `${Math.ceil(LIFETIME_MS / 1000)}s`,
-      ...launcherArgv(runtime),
-    ];
+    const cmd = ['/bin/sh', '-c', SUPERVISOR, `${Math.ceil(LIFETIME_MS / 1000)}s`, ...launcherArgv(runtime)];
     const create = containerCreateOptions(options, limits, cmd);
     create.Labels = { ...create.Labels, [DOCKER_WARM_LABEL]: String(process.pid) };
     let container: Container;
@@ -123,6 +142,7 @@ export class DockerWarmSandbox implements WarmSandbox {
       () => this.onExit(),
     );
     await this.container.start();
+    this.cgroup = ContainerCgroup.find(this.container.id);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no readiness handshake within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
@@ -143,7 +163,11 @@ export class DockerWarmSandbox implements WarmSandbox {
       return { kind: 'not-started', reason: 'warm container too old for this timeout' };
     }
     this.state = 'delivered';
-    const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
+    const stdout = new BoundedOutput(run.limits.outputBytes);
+    const stderr = new BoundedOutput(run.limits.outputBytes);
+    const heldOut = new HeldTail(stdout);
+    const heldErr = new HeldTail(stderr);
+    const fastExit = this.watchTrailer(heldOut, heldErr);
     const wallStart = Date.now();
     const clockStart = performance.now();
     this.stream!.end(encodeWarmFrame(run));
@@ -159,8 +183,13 @@ export class DockerWarmSandbox implements WarmSandbox {
       giveUp = setTimeout(() => reject(new Error('docker did not report the container exit')), run.limits.timeoutMs + WAIT_GRACE_MS);
     });
     let statusCode: number;
+    let fast = false;
     try {
-      statusCode = (await Promise.race([this.exited!, deadline])).statusCode;
+      ({ statusCode, fast } = await Promise.race([
+        this.exited!.then((e) => ({ statusCode: e.statusCode, fast: false })),
+        fastExit.then((code) => ({ statusCode: code, fast: true })),
+        deadline,
+      ]));
     } catch (e) {
       this.removeLater();
       throw new SandboxError(SandboxErrorCode.Internal, `docker run failed: ${(e as Error).message}`);
@@ -170,14 +199,22 @@ export class DockerWarmSandbox implements WarmSandbox {
     }
     const clockMs = performance.now() - clockStart;
     const timedOut = kill ? await kill : false;
-    const [state] = await Promise.all([
-      this.container.inspect().then(
-        (info) => info.State,
-        () => undefined,
-      ),
-      settleWithin(this.outputDone!, OUTPUT_DRAIN_MS),
-    ]);
+    // Fast: the cgroup is empty and both markers arrived, so all output is in; else ask the daemon.
+    let oomKilled = fast ? this.cgroup?.oomKilled() : undefined;
+    let state: { FinishedAt?: string; OOMKilled?: boolean } | undefined;
+    if (!fast || oomKilled === undefined) {
+      [state] = await Promise.all([
+        this.container.inspect().then(
+          (info) => info.State,
+          () => undefined,
+        ),
+        fast ? undefined : settleWithin(this.outputDone!, OUTPUT_DRAIN_MS),
+      ]);
+      oomKilled = state?.OOMKilled === true;
+    }
     this.removeLater();
+    heldOut.finish(STDOUT_MARKER);
+    heldErr.finish(STATUS_TRAILER);
     // As for cold runs: the daemon's exit time, without our notification latency, when plausible.
     const daemonMs = dockerTimestampMs(state?.FinishedAt) - wallStart;
     const durationMs = Math.round(Number.isFinite(daemonMs) && daemonMs >= 0 && daemonMs <= clockMs ? daemonMs : clockMs);
@@ -194,10 +231,40 @@ export class DockerWarmSandbox implements WarmSandbox {
         stdoutTruncated: stdout.truncated,
         stderrTruncated: stderr.truncated,
         timedOut,
-        oomKilled: state?.OOMKilled === true,
+        oomKilled,
         durationMs,
       },
     };
+  }
+
+  /**
+   * Resolves with the supervisor's exit status once both streams end with its markers and the
+   * container's cgroup is empty (every process gone, so all output has arrived). A program
+   * that forges the markers gains nothing: its own processes keep the cgroup non-empty.
+   */
+  private watchTrailer(heldOut: HeldTail, heldErr: HeldTail): Promise<number> {
+    return new Promise((resolve) => {
+      let confirming = false;
+      const check = () => {
+        const cgroup = this.cgroup;
+        if (confirming || !cgroup || !STDOUT_MARKER.test(heldOut.tail)) return;
+        const status = STATUS_TRAILER.exec(heldErr.tail);
+        if (!status) return;
+        confirming = true;
+        void (async () => {
+          const until = performance.now() + CONFIRM_MS;
+          while (performance.now() < until) {
+            if (cgroup.empty()) return resolve(Number(status[1]));
+            await new Promise((r) => setTimeout(r, 1));
+          }
+          confirming = false;
+        })();
+      };
+      this.handshake.deliveredTo({
+        stdout: { push: (c) => (heldOut.push(c), check()) },
+        stderr: { push: (c) => (heldErr.push(c), check()) },
+      });
+    });
   }
 
   async destroy(): Promise<void> {
