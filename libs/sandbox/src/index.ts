@@ -28,3 +28,4 @@ export type { WarmPoolStats } from './pool/warm-pool';
 export { WarmPool } from './pool/warm-pool';
 export { RefillScheduler } from './pool/refill-scheduler';
 export { WarmUrgency } from './pool/warm-urgency';
+export * from './remote';
