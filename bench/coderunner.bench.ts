@@ -11,7 +11,10 @@ export type BackendName = 'bwrap' | 'docker';
 export interface LanguageRow {
   backend: BackendName;
   language: string;
+  /** One request at a time, `paceMs` apart: an agent's pace, the warm pool refilled between calls. */
   e2e: LatencyStats;
+  /** One request at a time, back to back: the pool cannot refill in between, so most runs are cold. */
+  backToBack: LatencyStats;
   baseline: string;
   baselineP50: number;
   ratio: number;
@@ -37,6 +40,7 @@ export interface CoderunnerReport {
 export interface CoderunnerBenchOptions {
   backends: BackendName[];
   requests: number;
+  paceMs: number;
   throughputSeconds: number;
   /** Extra env for the gateway process (e.g. pool sizes). */
   env: NodeJS.ProcessEnv;
@@ -69,15 +73,18 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
       const headers = { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' };
       for (const [language, t] of Object.entries(TRIVIAL)) {
         const body = JSON.stringify({ language, code: t.code });
-        const e2e = await timeSequential(o.requests, 5, async () => {
+        const once = async () => {
           const r = await httpCall(`${gw.url}/v1/coderunner/execute`, 'POST', headers, body);
           if (r.status !== 200 || JSON.parse(r.body).stdout !== '1\n') throw new Error(`${backend}/${language}: ${r.status} ${r.body}`);
-        });
+        };
+        const e2e = await timeSequential(o.requests, 5, once, o.paceMs);
+        const backToBack = await timeSequential(o.requests, 0, once);
         const base = backend === 'docker' ? dockerRunRm![language] : bare[language];
         latency.push({
           backend,
           language,
           e2e,
+          backToBack,
           baseline: backend === 'docker' ? 'docker run --rm' : 'bare spawn',
           baselineP50: base.p50,
           ratio: ratio(e2e.p50, base.p50),

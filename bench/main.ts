@@ -29,6 +29,7 @@ function availableBackends(): BackendName[] {
 async function main(): Promise<void> {
   const requests = flag('requests', 100);
   const seconds = flag('seconds', 30);
+  const paceMs = flag('pace-ms', 200);
   const overheadRequests = flag('overhead-requests', 2000);
   const startedAt = new Date().toISOString();
   const backends = availableBackends();
@@ -41,8 +42,10 @@ async function main(): Promise<void> {
   });
   console.log(`gateway overhead p50 ${overhead.overheadP50Ms} ms (${overhead.ratioP50}× a bare route), errors ${overhead.paid.errors}`);
 
-  console.log(`\n== coderunner end to end over HTTP (${requests} sequential runs per language, then ${seconds} s of python at concurrency 8)`);
-  const coderunner = await benchCoderunner({ backends, requests, throughputSeconds: seconds, env: {} });
+  console.log(
+    `\n== coderunner end to end over HTTP (${requests} sequential runs per language ${paceMs} ms apart, then back to back; then ${seconds} s of python at concurrency 8)`,
+  );
+  const coderunner = await benchCoderunner({ backends, requests, paceMs, throughputSeconds: seconds, env: {} });
   console.table(
     coderunner.latency.map((r) => ({
       backend: r.backend,
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       'p50 ms': r.e2e.p50,
       'p95 ms': r.e2e.p95,
       'p99 ms': r.e2e.p99,
+      'back-to-back p50': r.backToBack.p50,
       baseline: r.baseline,
       'baseline p50': r.baselineP50,
       ratio: r.ratio,

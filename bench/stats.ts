@@ -24,14 +24,19 @@ export function summarize(samplesMs: number[]): LatencyStats {
   };
 }
 
-/** Times `fn` sequentially `n` times after `warmup` untimed calls. */
-export async function timeSequential(n: number, warmup: number, fn: () => Promise<void>): Promise<LatencyStats> {
-  for (let i = 0; i < warmup; i++) await fn();
+/** Times `fn` sequentially `n` times after `warmup` untimed calls, `paceMs` apart (untimed). */
+export async function timeSequential(n: number, warmup: number, fn: () => Promise<void>, paceMs = 0): Promise<LatencyStats> {
+  const pause = () => (paceMs > 0 ? new Promise((r) => setTimeout(r, paceMs)) : undefined);
+  for (let i = 0; i < warmup; i++) {
+    await fn();
+    await pause();
+  }
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     await fn();
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    await pause();
   }
   return summarize(samples);
 }
