@@ -7,6 +7,14 @@ import { cpus } from 'node:os';
 const toNumber = ({ value }: { value: unknown }) => Number(value);
 
 export class CoderunnerConfig {
+  /**
+   * process: the executor lives in a forked runner (dist/apps/runner), because spawning each
+   * sandbox from this large process would stall its event loop for milliseconds; inline: in
+   * this process (no separate runner; for debugging or when dist is not built).
+   */
+  @EnvVar('SANDBOX_EXECUTOR') @IsIn(['process', 'inline'])
+  readonly executor: 'process' | 'inline' = 'process';
+
   /** auto: Docker when a daemon answers and the image exists, else bubblewrap. */
   @EnvVar('SANDBOX_BACKEND') @IsIn(['auto', 'bwrap', 'docker'])
   readonly backend: 'auto' | 'bwrap' | 'docker' = 'auto';

@@ -1,17 +1,24 @@
-import { SandboxExecutor, defaultBackends } from '@app/sandbox';
+import { ChildProcessExecutor, Executor, RunnerOptions, SandboxExecutor, defaultBackends } from '@app/sandbox';
 import { CoderunnerConfig } from './coderunner.config';
 
-export function createSandboxExecutor(c: CoderunnerConfig): SandboxExecutor {
-  return new SandboxExecutor({
+function runnerOptions(c: CoderunnerConfig): RunnerOptions {
+  return {
     backend: c.backend,
     limits: c.limitsTable(),
     maxConcurrency: c.maxConcurrency,
     maxQueue: c.maxQueue,
     warm: c.warmSizes(),
     warmRefillConcurrency: c.poolRefillConcurrency,
-    backends: defaultBackends({
+    backends: {
       docker: { ...(c.dockerImage ? { image: c.dockerImage } : {}), ...(c.dockerRuntime ? { runtime: c.dockerRuntime } : {}) },
       bwrap: c.rootfsDir ? { rootfsDir: c.rootfsDir } : {},
-    }),
-  });
+    },
+  };
+}
+
+export function createSandboxExecutor(c: CoderunnerConfig): Executor {
+  const options = runnerOptions(c);
+  if (c.executor === 'process') return new ChildProcessExecutor({ runner: options });
+  const { backends, ...rest } = options;
+  return new SandboxExecutor({ ...rest, backends: defaultBackends(backends) });
 }
