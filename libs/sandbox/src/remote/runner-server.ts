@@ -1,4 +1,5 @@
 import { DockerBackend } from '../backends/docker/docker-backend';
+import { SandboxError, SandboxErrorCode } from '../sandbox-error';
 import { SandboxExecutor } from '../sandbox-executor';
 import { executorFromOptions, RunnerOptions } from './runner-options';
 import { RunnerOp, RunnerReady, RunnerReply, RunnerRequest, RunnerStats, toWireError } from './runner-protocol';
@@ -17,6 +18,8 @@ function dispatch(executor: SandboxExecutor, request: RunnerOp, shutdown: () => 
       return executor.warmUp();
     case 'close':
       return shutdown();
+    default:
+      return Promise.reject(new SandboxError(SandboxErrorCode.InvalidRequest, `sandbox runner: unknown request ${JSON.stringify(request)}`));
   }
 }
 
