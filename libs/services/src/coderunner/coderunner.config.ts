@@ -19,8 +19,9 @@ export class CoderunnerConfig {
   @EnvVar('SANDBOX_BACKEND') @IsIn(['auto', 'bwrap', 'docker'])
   readonly backend: 'auto' | 'bwrap' | 'docker' = 'auto';
 
+  /** A run mostly waits (process start, exit, I/O), so several per core keep the CPUs busy. */
   @EnvVar('SANDBOX_MAX_CONCURRENCY') @Transform(toNumber) @IsInt() @Min(1) @Max(1024)
-  readonly maxConcurrency: number = Math.max(1, cpus().length);
+  readonly maxConcurrency: number = 4 * Math.max(1, cpus().length);
 
   /** Runs waiting beyond this answer 503 capacity at once. */
   @EnvVar('SANDBOX_MAX_QUEUE') @Transform(toNumber) @IsInt() @Min(0) @Max(100_000)
