@@ -1,15 +1,8 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SandboxError, SandboxErrorCode } from '../sandbox-error';
+import { projectRoot } from '../project-root';
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (dir !== dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'node_modules'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
 
 /** The compiled runner (`nest build runner`); the same file whether the gateway runs from dist or from sources in jest. */
 export function runnerEntryPath(): string {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { definitionHash, ROOTFS_DEFINITION } from './rootfs-definition';
+import { projectRoot } from '../project-root';
 
 export interface RootfsInfo {
   hash: string;
@@ -15,14 +16,6 @@ export interface RootfsInfo {
 
 export const SANDBOX_IMAGE_REPO = 'sandbox-runtime';
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (dir !== dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'node_modules'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
 
 /** SANDBOX_DATA_DIR overrides the default `<project>/.data/sandbox`. */
 export function sandboxDataDir(): string {
