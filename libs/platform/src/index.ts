@@ -9,3 +9,4 @@ export * from './health/health-contributor.decorator';
 export * from './config/config.exception';
 export * from './http/request-id.decorator';
 export * from './database/ledger-pool';
+export * from './config/to-number';

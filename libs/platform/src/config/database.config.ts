@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EnvVar } from './env-var.decorator';
+import { toNumber } from './to-number';
 import { toBool } from './to-bool';
 
 export class DatabaseConfig {
@@ -10,7 +11,7 @@ export class DatabaseConfig {
   @EnvVar('EMBEDDED_PG_DIR') @IsString()
   readonly embeddedDir: string = '.data/postgres';
 
-  @EnvVar('EMBEDDED_PG_PORT') @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(65535)
+  @EnvVar('EMBEDDED_PG_PORT') @Transform(toNumber) @IsInt() @Min(1) @Max(65535)
   readonly embeddedPort: number = 54329;
 
   /**

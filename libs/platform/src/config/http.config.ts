@@ -1,16 +1,17 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
 import { EnvVar } from './env-var.decorator';
+import { toNumber } from './to-number';
 import { toBool } from './to-bool';
 
 export class HttpConfig {
-  @EnvVar('PORT') @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(65535)
+  @EnvVar('PORT') @Transform(toNumber) @IsInt() @Min(0) @Max(65535)
   readonly port: number = 3000;
 
   @EnvVar('HOST') @IsString()
   readonly host: string = '0.0.0.0';
 
-  @EnvVar('BODY_LIMIT_KB') @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(65536)
+  @EnvVar('BODY_LIMIT_KB') @Transform(toNumber) @IsInt() @Min(1) @Max(65536)
   readonly bodyLimitKb: number = 1024;
 
   /** Honour X-Forwarded-For only behind a trusted proxy. */

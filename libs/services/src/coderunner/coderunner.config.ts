@@ -1,10 +1,8 @@
-import { EnvVar } from '@app/platform';
+import { EnvVar, toNumber } from '@app/platform';
 import { LimitsTable, WarmPoolSizes } from '@app/sandbox';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { cpus } from 'node:os';
-
-const toNumber = ({ value }: { value: unknown }) => Number(value);
 
 export class CoderunnerConfig {
   /**

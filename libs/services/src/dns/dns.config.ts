@@ -1,9 +1,7 @@
-import { EnvVar } from '@app/platform';
+import { EnvVar, toNumber } from '@app/platform';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { parseDnsServers } from './dns-servers';
-
-const toNumber = ({ value }: { value: unknown }) => Number(value);
 
 export class DnsConfig {
   /** Comma-separated `host[:port]`; unset means the system resolvers (/etc/resolv.conf). */
