@@ -24,6 +24,20 @@ function runDirs(controller: string): string[] {
     .map((d) => join(base, d));
 }
 
+/** SIGKILLs every process of one cgroup directory behind the pool's back; returns how many. */
+function killCgroup(dir: string): number {
+  let killed = 0;
+  for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      killed++;
+    } catch {
+      // gone
+    }
+  }
+  return killed;
+}
+
 export const bwrapInspector: WarmInspector = {
   async cpuMs() {
     const v1 = readCgroupLayout().v1.has('cpuacct');
@@ -39,18 +53,7 @@ export const bwrapInspector: WarmInspector = {
     return total;
   },
   async killAll() {
-    let killed = 0;
-    for (const dir of runDirs('pids')) {
-      for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-          killed++;
-        } catch {
-          // gone
-        }
-      }
-    }
-    return killed;
+    return runDirs('pids').reduce((n, dir) => n + killCgroup(dir), 0);
   },
   async leftovers() {
     return [...new Set([...runDirs('memory'), ...runDirs('pids')])];
@@ -77,20 +80,10 @@ export const dockerInspector: WarmInspector = {
     return total;
   },
   async killAll() {
-    let killed = 0;
-    for (const id of ourWarmContainers(false)) {
+    return ourWarmContainers(false).reduce((n, id) => {
       const dir = containerDir('pids', id);
-      if (!dir) continue;
-      for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-          killed++;
-        } catch {
-          // gone
-        }
-      }
-    }
-    return killed;
+      return n + (dir ? killCgroup(dir) : 0);
+    }, 0);
   },
   async leftovers() {
     return ourWarmContainers(true);
