@@ -36,10 +36,13 @@ export interface SandboxExecutorOptions {
   /** Warm sandboxes started at once (in the background). Default half the cores, at least 1. */
   warmRefillConcurrency?: number;
   /**
-   * Keep refilling while live runs occupy every concurrency slot. Warm start-ups get a tiny CPU
-   * weight (cgroup cpu.shares/cpu.weight), so they only use CPU the live runs leave idle. Default false.
+   * Refill while runs are in progress. Default false: a refill starts only once no run is in
+   * progress, because a start-up's kernel work (namespaces, mounts, exec) is not bound by its tiny
+   * CPU weight and would slow the very run it is to serve next; under sustained load runs go cold.
    */
-  warmRefillWhenSaturated?: boolean;
+  warmRefillWhileBusy?: boolean;
+  /** A refill starts this long after the last run ended, once its response is on its way. Default 5 ms. */
+  warmRefillDelayMs?: number;
   /** An idle warm sandbox is replaced after this long. Default 5 minutes. */
   warmMaxIdleMs?: number;
 }
@@ -102,9 +105,8 @@ export class SandboxExecutor implements Executor {
     }
     this.warmMaxIdleMs = options.warmMaxIdleMs ?? 5 * 60_000;
     const refillConcurrency = Math.max(1, options.warmRefillConcurrency ?? Math.floor(availableParallelism() / 2));
-    const whenSaturated = options.warmRefillWhenSaturated ?? false;
-    // By default refills wait while live runs fill every slot; warm start-ups run at a tiny CPU weight anyway.
-    this.refill = new RefillScheduler(refillConcurrency, () => whenSaturated || this.gate.running < this.gate.limit);
+    const whileBusy = options.warmRefillWhileBusy ?? false;
+    this.refill = new RefillScheduler(refillConcurrency, () => whileBusy || this.gate.running === 0, options.warmRefillDelayMs ?? 5);
   }
 
   get load(): { running: number; queued: number; maxConcurrency: number; maxQueue: number } {
@@ -145,7 +147,7 @@ export class SandboxExecutor implements Executor {
     this.warm = undefined;
     this.refill.stop();
     await warm?.pools.close();
-    if (warm && isWarmCapable(warm.backend)) await warm.backend.drainWarm?.();
+    await Promise.all(this.candidates.map((b) => b.drain?.()));
   }
 
   /** The selected backend's pools; created on first use, replaced when another backend is selected. */

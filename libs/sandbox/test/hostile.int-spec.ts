@@ -87,7 +87,13 @@ for (const target of BACKEND_TARGETS) {
       if (target.warm) expect(usage.warm).toBeGreaterThan(usage.cold);
     });
 
+    // Pools refill only between runs, so each case starts from full pools (back to back they drain).
+    beforeEach(async () => {
+      if (target.warm) await executor.warmUp();
+    });
+
     afterEach(async () => {
+      if (target.warm) await executor.warmUp();
       const r = await run('python', 'print("hello", 6 * 7)');
       expect(r).toMatchObject({ exitCode: 0, stdout: 'hello 42\n', timedOut: false, oomKilled: false });
     });

@@ -16,6 +16,8 @@ export interface SandboxBackend {
   readonly name: 'bwrap' | 'docker';
   probe(): Promise<BackendHealth>;
   execute(run: PreparedRun): Promise<RunResult>;
+  /** Resolves once cleanup that outlasts the runs (containers, cgroups removed after their result) is done. */
+  drain?(): Promise<void>;
 }
 
 /** The only environment user code ever sees. */

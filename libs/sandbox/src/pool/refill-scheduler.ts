@@ -9,11 +9,13 @@ export class RefillScheduler {
   private readonly pools = new Set<WarmPool>();
   private active = 0;
   private retryTimer?: NodeJS.Timeout;
-  private pending?: NodeJS.Immediate;
+  private pending?: NodeJS.Timeout;
 
+  /** delayMs: how long after a kick to look; a run that starts meanwhile (allowed() false) defers it. */
   constructor(
     readonly maxParallel: number,
     private readonly allowed: () => boolean,
+    private readonly delayMs = 0,
   ) {}
 
   add(pool: WarmPool): void {
@@ -25,15 +27,14 @@ export class RefillScheduler {
   }
 
   /**
-   * Refills on the next turn of the event loop, never synchronously: spawning a sandbox blocks
-   * this process for a moment, and that must not sit between a run's delivery or result and
-   * its caller.
+   * Refills after delayMs, never synchronously: spawning a sandbox takes this process and a core
+   * for a moment, and that must not sit between a run's result and its caller's response.
    */
   kick(): void {
-    this.pending ??= setImmediate(() => {
+    this.pending ??= setTimeout(() => {
       this.pending = undefined;
       this.startSome();
-    });
+    }, this.delayMs);
   }
 
   private startSome(): void {
@@ -71,7 +72,7 @@ export class RefillScheduler {
   }
 
   stop(): void {
-    clearImmediate(this.pending);
+    clearTimeout(this.pending);
     this.pending = undefined;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;

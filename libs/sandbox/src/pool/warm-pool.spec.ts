@@ -62,9 +62,9 @@ class FakeBackend implements WarmCapable {
 const limits = DEFAULT_LIMITS_TABLE.defaults;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function setup(size: number, parallel = 1, allowed = () => true) {
+function setup(size: number, parallel = 1, allowed = () => true, delayMs = 0) {
   const backend = new FakeBackend();
-  const scheduler = new RefillScheduler(parallel, allowed);
+  const scheduler = new RefillScheduler(parallel, allowed, delayMs);
   const pool = new WarmPool('python', size, backend, limits, () => scheduler.kick(), 60_000);
   scheduler.add(pool);
   return { backend, scheduler, pool };
@@ -101,7 +101,7 @@ describe('WarmPool with RefillScheduler', () => {
     const { backend, scheduler, pool } = setup(1);
     backend.manual = true;
     expect(await pool.acquire()).toBeUndefined(); // nothing started yet: cold, and a start begins
-    await new Promise((r) => setImmediate(r));
+    await sleep(5);
     expect(backend.pending).toHaveLength(1);
     const waiting = pool.acquire();
     expect(backend.pending[0].urgency?.isUrgent).toBe(true);
@@ -134,7 +134,23 @@ describe('WarmPool with RefillScheduler', () => {
     await pool.close();
   });
 
-  it('does not refill while not allowed (live runs saturate the gate); kick() resumes', async () => {
+  it('starts refills delayMs after a kick, and not while a run is in progress then', async () => {
+    let allowed = true;
+    const { backend, scheduler, pool } = setup(1, 1, () => allowed, 40);
+    scheduler.kick();
+    await sleep(10);
+    expect(backend.started).toHaveLength(0);
+    allowed = false;
+    await sleep(60);
+    expect(backend.started).toHaveLength(0);
+    allowed = true;
+    scheduler.kick();
+    await pool.settled();
+    expect(backend.started).toHaveLength(1);
+    await pool.close();
+  });
+
+  it('does not refill while not allowed (runs in progress); kick() resumes', async () => {
     let allowed = false;
     const { backend, scheduler, pool } = setup(2, 1, () => allowed);
     scheduler.kick();

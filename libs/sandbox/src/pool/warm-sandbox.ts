@@ -26,8 +26,6 @@ export interface WarmSandbox {
 export interface WarmCapable {
   /** Resolves once the sandbox answered its readiness handshake; rejects when it did not. */
   startWarm(runtime: WarmRuntime, limits: RunLimits, urgency?: WarmUrgency): Promise<WarmSandbox>;
-  /** Resolves once nothing is left of warm sandboxes already used (cleanup may outlast their run). */
-  drainWarm?(): Promise<void>;
 }
 
 export function isWarmCapable(backend: object): backend is WarmCapable {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveLimits } from '../../limits';
 import { prepareRun } from '../../prepare-run';
@@ -73,11 +73,18 @@ describeBwrap('BwrapBackend specifics', () => {
     for (const r of results) expect(r.exitCode).toBe(0);
   });
 
-  it('removes every per-run cgroup once execute() resolves', async () => {
+  const runCgroups = (): string[] =>
+    ourCgroupDirs().flatMap((dir) =>
+      readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => join(dir, e.name)),
+    );
+
+  it('empties every per-run cgroup before execute() resolves, and removes them once drain() resolves', async () => {
     await Promise.all([run('bash', 'sleep 0.2 & echo x'), run('bash', 'sleep 5 & exit 0')]);
-    for (const dir of ourCgroupDirs()) {
-      expect(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
-    }
+    for (const dir of runCgroups()) expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8')).toBe('');
+    await backend.drain();
+    expect(runCgroups()).toEqual([]);
   });
 
   it('hides bwrap’s own environment and inherited descriptors', async () => {

@@ -10,6 +10,7 @@ import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmCapable, WarmSandbox } from '../../pool/warm-sandbox';
 import { WarmUrgency } from '../../pool/warm-urgency';
 import { BoundedOutput } from './bounded-output';
+import { CgroupRemovals } from './cgroup-removals';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { buildBwrapArgs } from './bwrap-args';
 import { BwrapExit, BwrapOutcome, bwrapResult } from './bwrap-result';
@@ -38,7 +39,6 @@ const SETUP_TIMEOUT_MS = 10_000;
 const NOFILE = 512;
 const PROBE_LIMITS: RunLimits = { timeoutMs: 5000, memoryMb: 64, pids: 16, outputBytes: 4096, tmpfsMb: 1 };
 
-
 export class BwrapBackend implements SandboxBackend, WarmCapable {
   readonly name = 'bwrap' as const;
   private readonly rootfsDir: string;
@@ -50,6 +50,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
   private cgroups?: Promise<CgroupManager | string>;
   private probed?: { at: number; health: BackendHealth };
   private leakedFds: number[] = inheritedFds();
+  private readonly removals = new CgroupRemovals();
 
   constructor(options: BwrapBackendOptions = {}) {
     this.rootfsDir = options.rootfsDir ?? rootfsInfo().dir;
@@ -110,10 +111,16 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       failure = err;
     }
     const empty = await cgRun.killAll();
-    await cgRun.remove().catch(() => undefined);
+    if (empty) this.removals.schedule(cgRun);
+    else await cgRun.remove().catch(() => undefined);
     if (failure) throw failure;
     if (!empty) throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
     return result!;
+  }
+
+  /** Run cgroups are removed after their result is returned; this waits for those removals. */
+  async drain(): Promise<void> {
+    await this.removals.drain();
   }
 
   async startWarm(runtime: WarmRuntime, limits: RunLimits, urgency?: WarmUrgency): Promise<WarmSandbox> {
@@ -127,7 +134,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       await cgRun.remove().catch(() => undefined);
       throw new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${(err as Error).message}`);
     }
-    return BwrapWarmSandbox.start(runtime, child, cgRun, SETUP_TIMEOUT_MS);
+    return BwrapWarmSandbox.start(runtime, child, cgRun, this.removals, SETUP_TIMEOUT_MS);
   }
 
   private async createCgroup(limits: RunLimits): Promise<CgroupRun> {

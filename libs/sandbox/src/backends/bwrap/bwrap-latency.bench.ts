@@ -79,13 +79,13 @@ async function throughput(executor: SandboxExecutor, concurrency: number, second
     );
   }
   console.log('warm usage', warm.warmUsage);
-  const busy = new SandboxExecutor({ backends: [new BwrapBackend()], backend: 'bwrap', warm: WARM, warmRefillWhenSaturated: true });
+  const busy = new SandboxExecutor({ backends: [new BwrapBackend()], backend: 'bwrap', warm: WARM, warmRefillWhileBusy: true });
   if (SECONDS > 0) {
     await busy.warmUp();
     for (const [name, executor] of [
       ['cold', cold],
       ['warm', warm],
-      ['warm, refill when saturated', busy],
+      ['warm, refill while busy', busy],
     ] as const) {
       const t = await throughput(executor, 8, SECONDS);
       console.log(`python at concurrency 8 for ${SECONDS} s, ${name}: ${t.perSecond.toFixed(1)} runs/s, ${t.errors} errors, usage ${JSON.stringify(executor.warmUsage)}`);

@@ -9,6 +9,7 @@ import { PreparedRun } from '../sandbox-backend';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
+import { CgroupRemovals } from './cgroup-removals';
 import { CgroupRun } from './cgroups/cgroup-run';
 import { seccompFilterBytes } from './seccomp-filter';
 
@@ -36,6 +37,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     readonly runtime: WarmRuntime,
     private readonly child: ChildProcess,
     private readonly cgRun: CgroupRun,
+    private readonly removals: CgroupRemovals,
   ) {
     const pipes = child.stdio as unknown as (Readable & Writable)[];
     pipes.forEach((s) => ignoreErrors(s));
@@ -57,8 +59,14 @@ export class BwrapWarmSandbox implements WarmSandbox {
   }
 
   /** Resolves once the launcher is loaded and waiting; on any failure nothing of it is left. */
-  static async start(runtime: WarmRuntime, child: ChildProcess, cgRun: CgroupRun, setupTimeoutMs: number): Promise<BwrapWarmSandbox> {
-    const sandbox = new BwrapWarmSandbox(runtime, child, cgRun);
+  static async start(
+    runtime: WarmRuntime,
+    child: ChildProcess,
+    cgRun: CgroupRun,
+    removals: CgroupRemovals,
+    setupTimeoutMs: number,
+  ): Promise<BwrapWarmSandbox> {
+    const sandbox = new BwrapWarmSandbox(runtime, child, cgRun, removals);
     try {
       await sandbox.becomeReady(setupTimeoutMs);
     } catch (err) {
@@ -136,12 +144,13 @@ export class BwrapWarmSandbox implements WarmSandbox {
     killBwrap([this.nsInitPid, this.child.pid], this.cgRun);
   }
 
-  /** Every process of the cgroup gone, then the cgroup removed; once. */
+  /** Every process of the cgroup gone (then the cgroup is removed in the background); once. */
   private release(): Promise<void> {
     this.released ??= (async () => {
       const empty = await this.cgRun.killAll();
+      if (empty) return this.removals.schedule(this.cgRun);
       await this.cgRun.remove().catch(() => undefined);
-      if (!empty) throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
+      throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
     })();
     return this.released;
   }

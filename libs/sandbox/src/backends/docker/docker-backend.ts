@@ -97,7 +97,7 @@ export class DockerBackend implements SandboxBackend, WarmCapable {
   }
 
   /** Warm containers are removed after their run resolved; this waits for those removals. */
-  async drainWarm(): Promise<void> {
+  async drain(): Promise<void> {
     await DockerWarmSandbox.drain();
   }
 
