@@ -64,8 +64,9 @@ _sandbox_launch(sys.argv[1])
  * Node launcher: reads the header with fs.readSync (process.stdin is never touched), then
  * Module.runMain() loads the main file as the real entry point (require.main, ESM, argv).
  * It runs from a tick of its own so no eval frames sit under the program's stack.
- * Before it signals ready it loads what nearly every program loads next (the stdout/stderr
- * streams, the CommonJS loader path). After the 'exit' event of a natural exit or
+ * Before it signals ready it does once, on a probe file it then removes, what a run does
+ * (parse a header, write a file, runMain, console.log to a sink), so that a run finds that code
+ * compiled and the loader's caches warm. After the 'exit' event of a natural exit or
  * process.exit() it exits at once, as process.exit() itself does, skipping the isolate
  * teardown (~5 ms); not after an uncaught exception, whose report follows that event.
  */
@@ -73,6 +74,8 @@ const NODE_LAUNCHER = String.raw`(() => {
   const fs = require('fs');
   const path = require('path');
   const Module = require('module');
+  const { Writable } = require('stream');
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
   const readExactly = (n) => {
     const buf = Buffer.allocUnsafe(n);
     for (let off = 0; off < n; ) {
@@ -82,38 +85,53 @@ const NODE_LAUNCHER = String.raw`(() => {
     }
     return buf;
   };
+  const parseHeader = (header) => {
+    const items = [];
+    for (let pos = 0; pos < header.length; ) {
+      const size = header.readUInt32BE(pos);
+      items.push(header.subarray(pos + 4, pos + 4 + size));
+      pos += 4 + size;
+    }
+    const argc = Number(items[1].toString('utf8'));
+    return {
+      main: items[0].toString('utf8'),
+      args: items.slice(2, 2 + argc).map((a) => a.toString('utf8')),
+      files: items.slice(2 + argc),
+    };
+  };
+  const writeFiles = (dir, files) => {
+    for (let i = 0; i < files.length; i += 2) {
+      const file = dir + '/' + files[i].toString('utf8');
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+      const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+      try {
+        for (let off = 0; off < files[i + 1].length; ) off += fs.writeSync(fd, files[i + 1], off);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+  };
+  const item = (s) => {
+    const bytes = Buffer.from(s);
+    const size = Buffer.alloc(4);
+    size.writeUInt32BE(bytes.length);
+    return [size, bytes];
+  };
   process.stdout;
   process.stderr;
-  const probe = '/tmp/.sandbox-warm.js';
-  fs.writeFileSync(probe, 'module.exports = 0;');
-  require(probe);
-  delete require.cache[probe];
-  fs.unlinkSync(probe);
+  const probeDir = '/tmp/.sandbox-warm';
+  const probe = parseHeader(Buffer.concat(['main.js', '0', 'main.js', 'module.exports = 0;'].flatMap(item)));
+  writeFiles(probeDir, probe.files);
+  process.argv = [process.execPath, probeDir + '/' + probe.main];
+  Module.runMain();
+  delete require.cache[process.argv[1]];
+  fs.rmSync(probeDir, { recursive: true });
+  new console.Console(new Writable({ write: (chunk, encoding, done) => done() })).log(1);
   fs.writeSync(2, '\x06');
-  const header = readExactly(readExactly(4).readUInt32BE(0));
-  const items = [];
-  for (let pos = 0; pos < header.length; ) {
-    const size = header.readUInt32BE(pos);
-    items.push(header.subarray(pos + 4, pos + 4 + size));
-    pos += 4 + size;
-  }
-  const main = items[0].toString('utf8');
-  const argc = Number(items[1].toString('utf8'));
-  const args = items.slice(2, 2 + argc).map((a) => a.toString('utf8'));
-  const files = items.slice(2 + argc);
-  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
-  for (let i = 0; i < files.length; i += 2) {
-    const file = '/work/' + files[i].toString('utf8');
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-    try {
-      for (let off = 0; off < files[i + 1].length; ) off += fs.writeSync(fd, files[i + 1], off);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
+  const run = parseHeader(readExactly(readExactly(4).readUInt32BE(0)));
+  writeFiles('/work', run.files);
   fs.writeSync(2, '\x02');
-  process.argv = [process.execPath, '/work/' + main, ...args];
+  process.argv = [process.execPath, '/work/' + run.main, ...run.args];
   process.execArgv.length = 0;
   delete process._eval;
   const emit = process.emit;

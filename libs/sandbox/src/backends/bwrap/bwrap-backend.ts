@@ -11,6 +11,7 @@ import { WarmCapable, WarmSandbox } from '../../pool/warm-sandbox';
 import { WarmUrgency } from '../../pool/warm-urgency';
 import { BoundedOutput } from './bounded-output';
 import { CgroupRemovals } from './cgroup-removals';
+import { NamespaceHold } from './namespace-hold';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { buildBwrapArgs } from './bwrap-args';
 import { BwrapExit, BwrapOutcome, bwrapResult } from './bwrap-result';
@@ -105,12 +106,14 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     const cgRun = await this.createCgroup(run.limits);
     let result: RunResult | undefined;
     let failure: unknown;
+    let ns: NamespaceHold | undefined;
     try {
-      result = await this.runInCgroup(run, cgRun);
+      result = await this.runInCgroup(run, cgRun, (hold) => (ns = hold));
     } catch (err) {
       failure = err;
     }
     const empty = await cgRun.killAll();
+    ns?.release();
     if (empty) this.removals.schedule(cgRun);
     else await cgRun.remove().catch(() => undefined);
     if (failure) throw failure;
@@ -191,7 +194,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     });
   }
 
-  private runInCgroup(run: PreparedRun, cgRun: CgroupRun): Promise<RunResult> {
+  private runInCgroup(run: PreparedRun, cgRun: CgroupRun, onNamespace: (hold: NamespaceHold) => void): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
       const started = performance.now();
       const stdout = new BoundedOutput(run.limits.outputBytes);
@@ -222,7 +225,11 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       pipes[FD.seccomp].end(seccompFilterBytes());
       run.files.forEach((f, i) => pipes[FD.firstFile + i].end(f.content));
 
-      releaseIntoCgroup(child, pipes[FD.info], pipes[FD.block], cgRun, (pid) => (nsInitPid = pid)).then(
+      const onInit = (pid: number) => {
+        nsInitPid = pid;
+        onNamespace(NamespaceHold.take(pid));
+      };
+      releaseIntoCgroup(child, pipes[FD.info], pipes[FD.block], cgRun, onInit).then(
         () => {
           released = true;
           clearTimeout(setupTimer);

@@ -10,6 +10,7 @@ import { FD, ignoreErrors } from './bwrap-fds';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
 import { CgroupRemovals } from './cgroup-removals';
+import { NamespaceHold } from './namespace-hold';
 import { CgroupRun } from './cgroups/cgroup-run';
 import { seccompFilterBytes } from './seccomp-filter';
 
@@ -27,6 +28,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
   private readonly handshake: LauncherHandshake;
   private nsInitPid?: number;
+  private ns?: NamespaceHold;
   private cpuBaselineMs = 0;
   private readonly closed: Promise<BwrapExit>;
   private readonly deathListeners: (() => void)[] = [];
@@ -89,7 +91,11 @@ export class BwrapWarmSandbox implements WarmSandbox {
     for (let fd = FD.firstFile; fd < pipes.length; fd++) pipes[fd]?.destroy();
     pipes[FD.seccomp].end(seccompFilterBytes());
     const ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
-    const released = releaseIntoCgroup(this.child, pipes[FD.info], pipes[FD.block], this.cgRun, (pid) => (this.nsInitPid = pid));
+    const onInit = (pid: number) => {
+      this.nsInitPid = pid;
+      this.ns = NamespaceHold.take(pid);
+    };
+    const released = releaseIntoCgroup(this.child, pipes[FD.info], pipes[FD.block], this.cgRun, onInit);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no readiness handshake within ${timeoutMs} ms`)), timeoutMs);
@@ -148,6 +154,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   private release(): Promise<void> {
     this.released ??= (async () => {
       const empty = await this.cgRun.killAll();
+      this.ns?.release();
       if (empty) return this.removals.schedule(this.cgRun);
       await this.cgRun.remove().catch(() => undefined);
       throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
