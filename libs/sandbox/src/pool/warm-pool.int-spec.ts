@@ -227,6 +227,9 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
         const files = [{ name: 'dir/data.txt', content: 'payload\n' }];
         same(await both('bash', 'echo "$0" "$@"; cat; cat dir/data.txt; ls -l --time-style=+ /work /work/dir | sort', { args: ['1 2', '*'], stdin: 'from stdin\n', files }));
         same(await both('bash', 'cat; echo "rc=$?"'));
+        same(await both('bash', 'trap "echo bye" EXIT; echo out; missing_command; echo "rc=$?"; exit 3'));
+        same(await both('bash', 'set -e; f() { false; }; echo before; f; echo unreachable'));
+        same(await both('bash', 'echo start\nif then fi'));
       });
     });
   });

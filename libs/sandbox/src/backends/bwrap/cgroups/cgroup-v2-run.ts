@@ -1,8 +1,12 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyedValue, killPids, readNumber, readPids, readText, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
 import { CgroupRun, CgroupStats } from './cgroup-run';
 
 export class CgroupV2Run implements CgroupRun {
+  /** memory.peak opened for a reset: since Linux 6.12 a reset holds only for reads through that fd. */
+  private peakFd?: number;
+
   constructor(private readonly dir: string) {}
 
   async attach(pid: number): Promise<void> {
@@ -12,7 +16,7 @@ export class CgroupV2Run implements CgroupRun {
   async stats(): Promise<CgroupStats> {
     const [events, peak, cpuStat] = await Promise.all([
       readText(join(this.dir, 'memory.events')),
-      readNumber(join(this.dir, 'memory.peak')),
+      this.peakFd !== undefined ? readPeakFd(this.peakFd) : readNumber(join(this.dir, 'memory.peak')),
       readText(join(this.dir, 'cpu.stat')),
     ]);
     const cpuUsec = keyedValue(cpuStat, 'usage_usec');
@@ -28,7 +32,17 @@ export class CgroupV2Run implements CgroupRun {
   }
 
   async resetMemoryPeak(): Promise<void> {
-    await writeValue(join(this.dir, 'memory.peak'), 'reset').catch(() => undefined);
+    let fd: number | undefined;
+    try {
+      fd = openSync(join(this.dir, 'memory.peak'), 'r+');
+      writeSync(fd, 'reset');
+    } catch {
+      // before 6.12 memory.peak cannot be reset: the peak then includes the warm start-up
+      if (fd !== undefined) closeSync(fd);
+      return;
+    }
+    this.closePeakFd();
+    this.peakFd = fd;
   }
 
   pids(): Promise<number[]> {
@@ -55,6 +69,24 @@ export class CgroupV2Run implements CgroupRun {
   }
 
   async remove(): Promise<void> {
+    this.closePeakFd();
     await removeCgroupDir(this.dir);
+  }
+
+  private closePeakFd(): void {
+    if (this.peakFd === undefined) return;
+    closeSync(this.peakFd);
+    this.peakFd = undefined;
+  }
+}
+
+/** cgroupfs reads restart at offset 0, so the same fd can be read again and again. */
+async function readPeakFd(fd: number): Promise<number | undefined> {
+  try {
+    const buf = Buffer.alloc(32);
+    const n = Number(buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0)).trim());
+    return Number.isFinite(n) ? n : undefined;
+  } catch {
+    return undefined;
   }
 }
