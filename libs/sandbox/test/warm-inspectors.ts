@@ -17,7 +17,9 @@ export interface WarmInspector {
 function runDirs(controller: string): string[] {
   const mount = readCgroupLayout().v1.get(controller);
   const v2 = readCgroupLayout().v2;
-  const base = mount ? join(mount.mountPoint, mount.path, `sandbox-${process.pid}`) : v2 ? join(v2.mountPoint, v2.path, `sandbox-${process.pid}`) : undefined;
+  const delegated = process.env.SANDBOX_CGROUP_V2_PARENT;
+  const v2Parent = delegated ?? (v2 ? join(v2.mountPoint, v2.path) : undefined);
+  const base = delegated || !mount ? (v2Parent ? join(v2Parent, `sandbox-${process.pid}`) : undefined) : join(mount.mountPoint, mount.path, `sandbox-${process.pid}`);
   if (!base || !existsSync(base)) return [];
   return readdirSync(base)
     .filter((d) => d.startsWith('run-'))

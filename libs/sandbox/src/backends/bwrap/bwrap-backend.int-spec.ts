@@ -14,9 +14,10 @@ const describeBwrap = skip ? describe.skip : describe;
 
 /** Our per-process cgroup subtrees, in every hierarchy we use. */
 function ourCgroupDirs(): string[] {
+  const delegated = process.env.SANDBOX_CGROUP_V2_PARENT;
   const layout = readCgroupLayout();
-  const mounts = [...layout.v1.values(), ...(layout.v2 ? [layout.v2] : [])];
-  return mounts.map((m) => join(m.mountPoint, m.path, `sandbox-${process.pid}`)).filter((d) => existsSync(d));
+  const parents = delegated ? [delegated] : [...layout.v1.values(), ...(layout.v2 ? [layout.v2] : [])].map((m) => join(m.mountPoint, m.path));
+  return parents.map((p) => join(p, `sandbox-${process.pid}`)).filter((d) => existsSync(d));
 }
 
 describeBwrap('BwrapBackend specifics', () => {

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyedValue, killPids, readNumber, readPids, readText, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
 import { CgroupRun, CgroupStats } from './cgroup-run';
@@ -9,8 +10,9 @@ export class CgroupV2Run implements CgroupRun {
 
   constructor(private readonly dir: string) {}
 
+  /** On the thread pool: a move can wait an RCU grace period (see CgroupV1Run.attach). */
   async attach(pid: number): Promise<void> {
-    await writeValue(join(this.dir, 'cgroup.procs'), String(pid));
+    await writeFile(join(this.dir, 'cgroup.procs'), String(pid));
   }
 
   async stats(): Promise<CgroupStats> {
@@ -52,7 +54,7 @@ export class CgroupV2Run implements CgroupRun {
   async killAll(timeoutMs = 5000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let useKillFile = true;
-    for (;;) {
+    for (let round = 0; ; round++) {
       const pids = await this.pids();
       if (pids.length === 0) return true;
       if (Date.now() > deadline) return false;
@@ -64,7 +66,8 @@ export class CgroupV2Run implements CgroupRun {
         );
       }
       if (!useKillFile) killPids(pids);
-      await sleep(5);
+      // Usually bwrap's namespace init, still exiting for about a millisecond.
+      await (round < 20 ? new Promise(setImmediate) : sleep(1));
     }
   }
 
