@@ -34,11 +34,12 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const backends = availableBackends();
 
-  console.log(`\n== gateway overhead (${overheadRequests} sequential requests each, then 10 s at concurrency 8)`);
-  const overhead = await benchGatewayOverhead(overheadRequests, 10);
+  console.log(`\n== gateway overhead (${overheadRequests} sequential requests each, ${requests} paid ones ${paceMs} ms apart, then 10 s at concurrency 8)`);
+  const overhead = await benchGatewayOverhead(overheadRequests, 10, paceMs, requests);
   console.table({
     'bare Nest route': { p50: overhead.bare.latency.p50, p95: overhead.bare.latency.p95, p99: overhead.bare.latency.p99, 'req/s c=8': overhead.bare.rps },
     'paid gateway route': { p50: overhead.paid.latency.p50, p95: overhead.paid.latency.p95, p99: overhead.paid.latency.p99, 'req/s c=8': overhead.paid.rps },
+    [`paid route, ${paceMs} ms apart`]: { p50: overhead.paidPaced.p50, p95: overhead.paidPaced.p95, p99: overhead.paidPaced.p99, 'req/s c=8': '—' },
   });
   console.log(`gateway overhead p50 ${overhead.overheadP50Ms} ms (${overhead.ratioP50}× a bare route), errors ${overhead.paid.errors}`);
 

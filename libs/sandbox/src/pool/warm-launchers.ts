@@ -1,12 +1,12 @@
 import { WarmRuntime } from './warm-runtime';
 
 /**
- * Python launcher (also the bash launcher: it writes the files, then execs bash). It reads the
- * header with os.read only, so sys.stdin has buffered nothing, and runs the code as a fresh
- * __main__; its own frame is cut from the traceback of an uncaught exception.
+ * Python launcher. It reads the header with os.read only, so sys.stdin has buffered nothing,
+ * and runs the code as a fresh __main__; its own frame is cut from the traceback of an uncaught
+ * exception.
  */
 const PYTHON_LAUNCHER = String.raw`import os, sys
-def _sandbox_launch(mode):
+def _sandbox_launch():
     import builtins
     from importlib.machinery import SourceFileLoader
     def read_exactly(n):
@@ -38,8 +38,6 @@ def _sandbox_launch(mode):
         finally:
             os.close(fd)
     os.write(2, b'\x02')
-    if mode == 'bash':
-        os.execvp('bash', ['bash', main] + args)
     path = '/work/' + main
     sys.argv[:] = [main] + args
     sys.path[0] = '/work'
@@ -57,7 +55,7 @@ def _sandbox_launch(mode):
         e = e.with_traceback(e.__traceback__.tb_next)
         sys.excepthook(type(e), e, e.__traceback__)
         raise SystemExit(1)
-_sandbox_launch(sys.argv[1])
+_sandbox_launch()
 `;
 
 /**
@@ -194,7 +192,7 @@ unset -v __a __r BASH_EXECUTION_STRING
 export function launcherArgv(runtime: WarmRuntime): string[] {
   switch (runtime) {
     case 'python':
-      return ['python3', '-u', '-c', PYTHON_LAUNCHER, 'python'];
+      return ['python3', '-u', '-c', PYTHON_LAUNCHER];
     case 'bash':
       return ['bash', '-c', BASH_LAUNCHER, 'bash'];
     case 'node':
