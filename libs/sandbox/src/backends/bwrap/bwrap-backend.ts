@@ -10,8 +10,8 @@ import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmCapable, WarmSandbox } from '../../pool/warm-sandbox';
 import { WarmUrgency } from '../../pool/warm-urgency';
 import { BoundedOutput } from './bounded-output';
-import { CgroupRemovals } from './cgroup-removals';
 import { NamespaceHold } from './namespace-hold';
+import { RunTeardown } from './run-teardown';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { buildBwrapArgs } from './bwrap-args';
 import { BwrapExit, BwrapOutcome, bwrapResult } from './bwrap-result';
@@ -51,7 +51,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
   private cgroups?: Promise<CgroupManager | string>;
   private probed?: { at: number; health: BackendHealth };
   private leakedFds: number[] = inheritedFds();
-  private readonly removals = new CgroupRemovals();
+  private readonly teardown = new RunTeardown();
 
   constructor(options: BwrapBackendOptions = {}) {
     this.rootfsDir = options.rootfsDir ?? rootfsInfo().dir;
@@ -112,10 +112,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     } catch (err) {
       failure = err;
     }
-    const empty = await cgRun.killAll();
-    ns?.release();
-    if (empty) this.removals.schedule(cgRun);
-    else await cgRun.remove().catch(() => undefined);
+    const empty = await this.teardown.finish(cgRun, ns);
     if (failure) throw failure;
     if (!empty) throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
     return result!;
@@ -123,7 +120,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
 
   /** Run cgroups are removed after their result is returned; this waits for those removals. */
   async drain(): Promise<void> {
-    await this.removals.drain();
+    await this.teardown.drain();
   }
 
   async startWarm(runtime: WarmRuntime, limits: RunLimits, urgency?: WarmUrgency): Promise<WarmSandbox> {
@@ -137,7 +134,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       await cgRun.remove().catch(() => undefined);
       throw new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${(err as Error).message}`);
     }
-    return BwrapWarmSandbox.start(runtime, child, cgRun, this.removals, SETUP_TIMEOUT_MS);
+    return BwrapWarmSandbox.start(runtime, child, cgRun, this.teardown, SETUP_TIMEOUT_MS);
   }
 
   private async createCgroup(limits: RunLimits): Promise<CgroupRun> {

@@ -9,8 +9,8 @@ import { PreparedRun } from '../sandbox-backend';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
-import { CgroupRemovals } from './cgroup-removals';
 import { NamespaceHold } from './namespace-hold';
+import { RunTeardown } from './run-teardown';
 import { CgroupRun } from './cgroups/cgroup-run';
 import { seccompFilterBytes } from './seccomp-filter';
 
@@ -39,7 +39,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     readonly runtime: WarmRuntime,
     private readonly child: ChildProcess,
     private readonly cgRun: CgroupRun,
-    private readonly removals: CgroupRemovals,
+    private readonly teardown: RunTeardown,
   ) {
     const pipes = child.stdio as unknown as (Readable & Writable)[];
     pipes.forEach((s) => ignoreErrors(s));
@@ -65,10 +65,10 @@ export class BwrapWarmSandbox implements WarmSandbox {
     runtime: WarmRuntime,
     child: ChildProcess,
     cgRun: CgroupRun,
-    removals: CgroupRemovals,
+    teardown: RunTeardown,
     setupTimeoutMs: number,
   ): Promise<BwrapWarmSandbox> {
-    const sandbox = new BwrapWarmSandbox(runtime, child, cgRun, removals);
+    const sandbox = new BwrapWarmSandbox(runtime, child, cgRun, teardown);
     try {
       await sandbox.becomeReady(setupTimeoutMs);
     } catch (err) {
@@ -153,10 +153,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   /** Every process of the cgroup gone (then the cgroup is removed in the background); once. */
   private release(): Promise<void> {
     this.released ??= (async () => {
-      const empty = await this.cgRun.killAll();
-      this.ns?.release();
-      if (empty) return this.removals.schedule(this.cgRun);
-      await this.cgRun.remove().catch(() => undefined);
+      if (await this.teardown.finish(this.cgRun, this.ns)) return;
       throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
     })();
     return this.released;
