@@ -36,9 +36,11 @@ export interface SandboxExecutorOptions {
   /** Warm sandboxes started at once (in the background). Default half the cores, at least 1. */
   warmRefillConcurrency?: number;
   /**
-   * Refill while runs are in progress. Default false: a refill starts only once no run is in
-   * progress, because a start-up's kernel work (namespaces, mounts, exec) is not bound by its tiny
-   * CPU weight and would slow the very run it is to serve next; under sustained load runs go cold.
+   * Refill beside runs that have only just started. Default false: a refill waits until every run
+   * in progress is older than YOUNG_RUN_MS (most finish before that), because a start-up's kernel
+   * work (namespaces, mounts, exec) is not bound by its tiny CPU weight and slowed the short run it
+   * overlapped threefold on 2 cores. A long run does not hold refills back; a stream of short runs
+   * started back to back does, and those runs go cold.
    */
   warmRefillWhileBusy?: boolean;
   /** A refill starts this long after the last run ended, once its response is on its way. Default 5 ms. */
@@ -48,6 +50,7 @@ export interface SandboxExecutorOptions {
 }
 
 const PROBE_TIMEOUT_MS = 15_000;
+const YOUNG_RUN_MS = 50;
 
 /** A backend whose probe hangs (e.g. a wedged Docker daemon) must not hold every run hostage. */
 function probeWithTimeout(backend: SandboxBackend): Promise<BackendHealth> {
@@ -88,6 +91,8 @@ export class SandboxExecutor implements Executor {
   private readonly refill: RefillScheduler;
   private warm?: { backend: SandboxBackend; pools: WarmPools };
   private closed = false;
+  /** Runs started less than YOUNG_RUN_MS ago and still in progress (queued ones included). */
+  private youngRuns = 0;
   private readonly usage = { warm: 0, cold: 0, notStarted: 0 };
 
   constructor(options: SandboxExecutorOptions) {
@@ -106,7 +111,7 @@ export class SandboxExecutor implements Executor {
     this.warmMaxIdleMs = options.warmMaxIdleMs ?? 5 * 60_000;
     const refillConcurrency = Math.max(1, options.warmRefillConcurrency ?? Math.floor(availableParallelism() / 2));
     const whileBusy = options.warmRefillWhileBusy ?? false;
-    this.refill = new RefillScheduler(refillConcurrency, () => whileBusy || this.gate.running === 0, options.warmRefillDelayMs ?? 5);
+    this.refill = new RefillScheduler(refillConcurrency, () => whileBusy || this.youngRuns === 0, options.warmRefillDelayMs ?? 5);
   }
 
   get load(): { running: number; queued: number; maxConcurrency: number; maxQueue: number } {
@@ -117,9 +122,20 @@ export class SandboxExecutor implements Executor {
     assertWithinTable(spec.limits, this.limits);
     const prepared = await prepareRun(spec);
     if (prepared.kind === 'result') return prepared.result;
+    this.youngRuns++;
+    let young = true;
+    const growUp = () => {
+      if (!young) return;
+      young = false;
+      this.youngRuns--;
+      this.refill.kick();
+    };
+    const timer = setTimeout(growUp, YOUNG_RUN_MS);
     try {
       return await this.gate.run(() => this.executeOnBackend(prepared.run));
     } finally {
+      clearTimeout(timer);
+      growUp();
       this.refill.kick();
     }
   }

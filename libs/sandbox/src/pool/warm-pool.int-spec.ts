@@ -50,6 +50,20 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       expect(executor.warmUsage.warm).toBe(4);
     });
 
+    it('a long run does not hold refills back; short runs started meanwhile are served warm', async () => {
+      const executor = await executorWith({ python: 1 });
+      let longDone = false;
+      const long = run(executor, 'python', 'import time; time.sleep(3); print("long")').finally(() => (longDone = true));
+      await sleep(500);
+      for (let i = 0; i < 2; i++) {
+        await executor.warmUp();
+        expect((await run(executor, 'python', 'print(1)')).stdout).toBe('1\n');
+      }
+      expect(longDone).toBe(false);
+      expect((await long).stdout).toBe('long\n');
+      expect(executor.warmUsage).toMatchObject({ warm: 3, cold: 0 });
+    });
+
     it('a warm sandbox serves exactly one run: nothing of a run is visible to the next', async () => {
       const executor = await executorWith({ python: 1, bash: 1 });
       const id = randomUUID();
