@@ -4,6 +4,8 @@ import { PreparedRun } from '../backends/sandbox-backend';
 export const READY_BYTE = 0x06;
 /** Written on stderr after the header was read and the files written, just before user code. */
 export const STARTED_BYTE = 0x02;
+/** Written on the done fd, followed by the exit status byte, once the program has finished. */
+export const DONE_BYTE = 0xe7;
 
 function item(bytes: Buffer): Buffer[] {
   const size = Buffer.alloc(4);

@@ -161,6 +161,23 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       expect(timeout.durationMs).toBeLessThan(4000);
     });
 
+    (target.name === 'bwrap+warm' ? it : it.skip)('a done report ends the run at once; forged, it only cuts its own run short, and nothing is left', async () => {
+      const executor = await executorWith({ python: 1, javascript: 1 });
+      const forged = {
+        python: 'import os, time\nprint("before", flush=True)\nos.write(6, bytes([0xE7, 9]))\ntime.sleep(3)\nprint("after")',
+        javascript: 'const fs = require("fs");\nconsole.log("before");\nfs.writeSync(6, Buffer.from([0xe7, 9]));\nsetTimeout(() => console.log("after"), 3000);',
+      } as const;
+      for (const language of ['python', 'javascript'] as const) {
+        await executor.warmUp();
+        const r = await run(executor, language, forged[language]);
+        expect(r).toMatchObject({ exitCode: 9, signal: null, stdout: 'before\n', timedOut: false });
+        expect(r.durationMs).toBeLessThan(2000);
+      }
+      expect(executor.warmUsage).toEqual({ warm: 2, cold: 0, notStarted: 0 });
+      await executor.close();
+      expect(await inspector.leftovers()).toEqual([]);
+    });
+
     describe('behaves as a cold run', () => {
       let warm: SandboxExecutor;
       let cold: SandboxExecutor;
@@ -203,6 +220,22 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
         same(await both('python', 'import atexit, threading, time\natexit.register(lambda: print("atexit"))\nthreading.Thread(target=lambda: (time.sleep(0.1), print("thread"))).start()'));
       });
 
+      it('python: the end of a run is the interpreter\'s: __del__ of globals, buffered files, atexit order, exit statuses', async () => {
+        const del = 'class A:\n  def __del__(self): print("del", type(self).__name__, flush=True)\na = A()\nprint("main")';
+        expect((await both('python', del))[0].stdout).toBe('main\ndel A\n');
+        same(await both('python', del));
+        same(await both('python', 'f = open("/dev/stdout", "w")\nf.write("unflushed file\\n")\nprint("printed")'));
+        const noAddresses = (r: RunResult) => ({ ...r, stderr: r.stderr.replace(/ at 0x[0-9a-f]+/g, '') });
+        const [wa, ca] = await both('python', 'import atexit\natexit.register(print, "first")\natexit.register(print, "second")\natexit.register(lambda: 1 / 0)');
+        expect(wa.stdout).toBe('second\nfirst\n');
+        same([noAddresses(wa), noAddresses(ca)]);
+        same(await both('python', 'import sys\ndef g():\n  try:\n    yield 1\n  finally:\n    print("generator closed")\nit = g(); next(it)\nsys.exit(3)'));
+        for (const code of ['raise SystemExit(True)', 'raise SystemExit(300)', 'raise SystemExit(-1)', 'raise SystemExit(2**40)', 'raise SystemExit(None)', 'import os; print("x"); os._exit(4)']) {
+          same(await both('python', code));
+        }
+        same(await both('python', 'import sys\nsys.stdout.write("no newline")\nsys.stderr.write("err")'));
+      });
+
       it('javascript: require.main, process.argv, stdin, EOF without stdin, exit codes', async () => {
         const code = [
           'let d = "";',
@@ -217,6 +250,8 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
         same(await both('javascript', 'process.exitCode = 3; process.on("exit", (c) => console.log("exit", c))'));
         same(await both('javascript', 'process.on("exit", (c) => console.log("exit", c)); process.exit(5)'));
         same(await both('javascript', 'process.stdout.write("y".repeat(50000)); console.error("done")'));
+        same(await both('javascript', 'process.stdout.write("z".repeat(200000)); process.exitCode = 300'));
+        same(await both('javascript', 'setTimeout(() => console.log("later"), 50); process.on("beforeExit", () => console.log("beforeExit"))'));
       });
 
       it('javascript: an uncaught exception is reported as cold (message, source line, exit 1)', async () => {

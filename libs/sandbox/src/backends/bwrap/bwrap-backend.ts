@@ -129,7 +129,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     urgency?.onRaise(() => void cgRun.setBackground(false));
     let child: ChildProcess;
     try {
-      child = this.spawnBwrap({ argv: launcherArgv(runtime), files: [], limits }, true);
+      child = this.spawnBwrap({ argv: launcherArgv(runtime, FD.done), files: [], limits }, { stdinPipe: true, donePipe: true });
     } catch (err) {
       await cgRun.remove().catch(() => undefined);
       throw new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${(err as Error).message}`);
@@ -146,8 +146,12 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     }
   }
 
-  /** stdinPipe: a pipe on fd 0 even without stdin (a warm launcher waits on it); else /dev/null. */
-  private spawnBwrap(run: PreparedRun, stdinPipe = run.stdin !== undefined): ChildProcess {
+  /**
+   * stdinPipe: a pipe on fd 0 even without stdin (a warm launcher waits on it); else /dev/null.
+   * donePipe: a pipe on FD.done for a warm launcher (which has no files).
+   */
+  private spawnBwrap(run: PreparedRun, o: { stdinPipe?: boolean; donePipe?: boolean } = {}): ChildProcess {
+    const stdinPipe = o.stdinPipe ?? run.stdin !== undefined;
     const argv = [
       '--core=0',
       `--fsize=${run.limits.tmpfsMb * MIB}`,
@@ -175,6 +179,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       'pipe',
       'pipe',
       ...run.files.map(() => 'pipe' as const),
+      ...(o.donePipe ? ['pipe' as const] : []),
     ];
     // A pipe dup'ed over each inherited fd hides whatever it pointed to from the sandbox.
     for (const fd of this.leakedFds) {

@@ -1,7 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { LauncherHandshake } from '../../pool/launcher-handshake';
-import { encodeWarmFrame } from '../../pool/warm-frame';
+import { DONE_BYTE, encodeWarmFrame } from '../../pool/warm-frame';
 import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
@@ -22,7 +22,9 @@ const DESTROY_WAIT_MS = 5000;
  * A cold run's very sandbox (same bwrap arguments, cgroup, seccomp, rlimits, uid, env) whose
  * command is a launcher blocked on fd 0. Its handshake is on stderr: READY_BYTE once loaded,
  * STARTED_BYTE once the delivered files are written, just before user code; everything after
- * that on stdout/stderr is the program's.
+ * that on stdout/stderr is the program's. A launcher that reports DONE_BYTE and the status on
+ * FD.done has finished the program: the run ends there, without waiting for the interpreter's
+ * teardown and the exits of bwrap, which are killed.
  */
 export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
@@ -34,6 +36,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   private readonly deathListeners: (() => void)[] = [];
   private readyWaiter?: { resolve: () => void; reject: (err: Error) => void };
   private released?: Promise<void>;
+  private readonly done: Promise<number>;
 
   private constructor(
     readonly runtime: WarmRuntime,
@@ -57,6 +60,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     );
     child.stdout!.on('data', (c: Buffer) => this.handshake.stdout(c));
     child.stderr!.on('data', (c: Buffer) => this.handshake.stderr(c));
+    this.done = doneStatus(pipes[FD.done]);
     void this.closed.then(() => this.onClose());
   }
 
@@ -88,7 +92,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
 
   private async becomeReady(timeoutMs: number): Promise<void> {
     const pipes = this.child.stdio as unknown as (Readable & Writable)[];
-    for (let fd = FD.firstFile; fd < pipes.length; fd++) pipes[fd]?.destroy();
+    for (let fd = FD.done + 1; fd < pipes.length; fd++) pipes[fd]?.destroy();
     pipes[FD.seccomp].end(seccompFilterBytes());
     const ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     const onInit = (pid: number) => {
@@ -124,6 +128,20 @@ export class BwrapWarmSandbox implements WarmSandbox {
       this.kill();
     }, run.limits.timeoutMs);
     this.child.stdin!.end(encodeWarmFrame(run));
+    const first = await Promise.race([this.closed, this.done]);
+    if (typeof first === 'number') {
+      const durationMs = Math.round(performance.now() - started);
+      // The output written before the done report is read in the same poll phase.
+      await new Promise((r) => setImmediate(r));
+      if (!timedOut && this.handshake.ack === 'started') {
+        clearTimeout(wallTimer);
+        const stats = await this.cgRun.stats();
+        this.kill();
+        void this.release().catch(() => undefined);
+        const outcome = { stdout, stderr, timedOut, durationMs };
+        return { kind: 'result', result: bwrapResult({ code: first, signal: null }, outcome, stats, this.cpuBaselineMs) };
+      }
+    }
     const exit = await this.closed;
     clearTimeout(wallTimer);
     const durationMs = Math.round(performance.now() - started);
@@ -167,4 +185,16 @@ export class BwrapWarmSandbox implements WarmSandbox {
     void this.release().catch(() => undefined);
     if (wasIdle) for (const listener of this.deathListeners) listener();
   }
+}
+
+/** The status a launcher reports on its done pipe; never settles if it reports nothing or anything else. */
+function doneStatus(pipe: Readable): Promise<number> {
+  return new Promise((resolve) => {
+    let seen = Buffer.alloc(0);
+    pipe.on('data', (c: Buffer) => {
+      if (seen.length >= 2) return;
+      seen = Buffer.concat([seen, c]);
+      if (seen.length >= 2 && seen[0] === DONE_BYTE) resolve(seen[1]);
+    });
+  });
 }
