@@ -19,7 +19,7 @@ export interface RootfsDefinition {
 
 /** The one runtime definition: the bwrap tree and the Docker image are both built from it. */
 export const ROOTFS_DEFINITION: RootfsDefinition = {
-  recipe: 3,
+  recipe: 4,
   suite: 'trixie',
   variant: 'minbase',
   mirror: 'http://deb.debian.org/debian',

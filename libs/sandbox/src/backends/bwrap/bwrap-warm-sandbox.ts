@@ -135,11 +135,10 @@ export class BwrapWarmSandbox implements WarmSandbox {
       await new Promise((r) => setImmediate(r));
       if (!timedOut && this.handshake.ack === 'started') {
         clearTimeout(wallTimer);
-        const stats = await this.cgRun.stats();
-        this.kill();
-        void this.release().catch(() => undefined);
         const outcome = { stdout, stderr, timedOut, durationMs };
-        return { kind: 'result', result: bwrapResult({ code: first, signal: null }, outcome, stats, this.cpuBaselineMs) };
+        const result = bwrapResult({ code: first, signal: null }, outcome, await this.cgRun.stats(), this.cpuBaselineMs);
+        void this.release(true).catch(() => undefined);
+        return { kind: 'result', result };
       }
     }
     const exit = await this.closed;
@@ -169,9 +168,9 @@ export class BwrapWarmSandbox implements WarmSandbox {
   }
 
   /** Every process of the cgroup gone (then the cgroup is removed in the background); once. */
-  private release(): Promise<void> {
+  private release(afterReply = false): Promise<void> {
     this.released ??= (async () => {
-      if (await this.teardown.finish(this.cgRun, this.ns)) return;
+      if (await this.teardown.finish(this.cgRun, this.ns, afterReply)) return;
       throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
     })();
     return this.released;

@@ -10,9 +10,15 @@ import { NamespaceHold } from './namespace-hold';
 export class RunTeardown {
   private readonly pending = new Set<Promise<void>>();
 
-  /** True once every process of the run is gone; false when some could not be killed. drain() waits for it too. */
-  finish(cgRun: CgroupRun, ns: NamespaceHold | undefined): Promise<boolean> {
-    const finishing = this.killAndRemove(cgRun, ns);
+  /**
+   * True once every process of the run is gone; false when some could not be killed. drain()
+   * waits for it too. `afterReply`: the kill starts on the next turn of the event loop, once the
+   * caller has passed the result on (the run is over; what is left of it dies a moment later).
+   */
+  finish(cgRun: CgroupRun, ns: NamespaceHold | undefined, afterReply = false): Promise<boolean> {
+    const finishing = afterReply
+      ? new Promise((resolve) => setImmediate(resolve)).then(() => this.killAndRemove(cgRun, ns))
+      : this.killAndRemove(cgRun, ns);
     const tracked: Promise<void> = finishing.then(
       () => void this.pending.delete(tracked),
       () => void this.pending.delete(tracked),

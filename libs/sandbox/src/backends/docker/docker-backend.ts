@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { Container } from 'dockerode';
 import { BackendHealth, RunLimits, RunResult } from '../../run-spec';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
@@ -23,7 +23,7 @@ const DEFAULT_LEFTOVER_AGE_MS = 15 * 60_000;
  */
 export class DockerBackend implements SandboxBackend, WarmCapable {
   readonly name = 'docker' as const;
-  private readonly docker: Docker;
+  private dockerClient?: Docker;
   private leftoversChecked = false;
 
   constructor(private readonly options: DockerBackendOptions) {
@@ -35,7 +35,15 @@ export class DockerBackend implements SandboxBackend, WarmCapable {
         throw new Error(`docker backend option ${key} must be a positive number, got ${value}`);
       }
     }
-    this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : undefined);
+  }
+
+  /** dockerode is loaded on first use: it adds ~20 MB to a process that may only run bwrap, and every fork of it copies them. */
+  private get docker(): Docker {
+    if (!this.dockerClient) {
+      const Dockerode = require('dockerode') as typeof Docker;
+      this.dockerClient = new Dockerode(this.options.socketPath ? { socketPath: this.options.socketPath } : undefined);
+    }
+    return this.dockerClient;
   }
 
   async probe(): Promise<BackendHealth> {
