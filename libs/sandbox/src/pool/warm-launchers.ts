@@ -4,17 +4,15 @@ import { WarmRuntime } from './warm-runtime';
 /**
  * Python launcher. It reads the header with os.read only, so sys.stdin has buffered nothing,
  * and runs the code as a fresh __main__; its own frame is cut from the traceback of an uncaught
- * exception. With a done fd, an exit with an integer status is finished as the interpreter
- * would (threads joined, atexit, streams flushed, __main__ collected so __del__ runs), then the
- * status is reported on that fd and os._exit skips the rest of finalization (~2 ms).
+ * exception. An exit with an integer status is finished as the interpreter would (threads
+ * joined, atexit, streams flushed, __main__ collected so the __del__ of its globals runs), then
+ * os._exit skips the rest of finalization (~2 ms): what it skips is the teardown of the other
+ * modules, whose objects' __del__ would run last. Any other SystemExit is left to Python.
  */
-const PYTHON_LAUNCHER = (doneFd: number | null) => String.raw`import os, sys
+const PYTHON_LAUNCHER = String.raw`import os, sys
 def _sandbox_launch():
     import builtins
     from importlib.machinery import SourceFileLoader
-    done_fd = ${doneFd ?? 'None'}
-    if done_fd is not None:
-        os.set_inheritable(done_fd, False)
     def read_exactly(n):
         buf = bytearray()
         while len(buf) < n:
@@ -58,17 +56,15 @@ def _sandbox_launch():
         status = 0
     except SystemExit as e:
         status = 0 if e.code is None else e.code
-        if done_fd is None or type(status) not in (int, bool) or not -2**31 <= status < 2**31:
+        if type(status) not in (int, bool) or not -2**31 <= status < 2**31:
             raise
     except BaseException as e:
         e = e.with_traceback(e.__traceback__.tb_next)
         sys.excepthook(type(e), e, e.__traceback__)
         status = 1
-    if done_fd is None:
-        raise SystemExit(status)
     del module, source
-    return done_fd, int(status)
-def _sandbox_finish(done_fd, status):
+    return int(status)
+def _sandbox_finish(status):
     import atexit, gc
     threading = sys.modules.get('threading')
     if threading is not None:
@@ -86,11 +82,8 @@ def _sandbox_finish(done_fd, status):
             stream.flush()
         except BaseException:
             pass
-    try:
-        os.write(done_fd, bytes([${DONE_BYTE}, status & 0xFF]))
-    finally:
-        os._exit(status & 0xFF)
-_sandbox_finish(*_sandbox_launch())
+    os._exit(status & 0xFF)
+_sandbox_finish(_sandbox_launch())
 `;
 
 /**
@@ -100,13 +93,15 @@ _sandbox_finish(*_sandbox_launch())
  * Before it signals ready it does once, on a probe file it then removes, what a run does
  * (parse a header, write a file, runMain, console.log to a sink), so that a run finds that code
  * compiled and the loader's caches warm. After the 'exit' event of a natural exit or
- * process.exit() it reports the status on the done fd (if any) and exits at once, as
- * process.exit() itself does, skipping the isolate teardown (~5 ms); not after an uncaught
- * exception, whose report follows that event.
+ * process.exit() it exits at once, skipping the isolate teardown (~5 ms): with a done fd it
+ * writes the status there and SIGKILLs itself (~1 ms sooner gone than process.reallyExit, which
+ * still tears the platform down); without one, as process.exit() itself does. Not after an
+ * uncaught exception, whose report follows that event.
  */
 const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
   const doneFd = ${doneFd};
   const fs = require('fs');
+  const doneIno = doneFd === null ? null : fs.fstatSync(doneFd).ino;
   const path = require('path');
   const Module = require('module');
   const { Writable } = require('stream');
@@ -178,10 +173,11 @@ const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
     if (event === 'exit' && !fatal) {
       const status = process.exitCode ?? rest[0] ?? 0;
       try {
-        if (doneFd !== null) fs.writeSync(doneFd, Buffer.from([${DONE_BYTE}, status & 0xff]));
-      } finally {
-        process.reallyExit(status);
-      }
+        if (doneFd !== null && fs.fstatSync(doneFd).ino === doneIno && fs.writeSync(doneFd, Buffer.from([${DONE_BYTE}, status & 0xff])) === 2) {
+          process.kill(process.pid, 'SIGKILL');
+        }
+      } catch {}
+      process.reallyExit(status);
     }
     return handled;
   };
@@ -234,13 +230,13 @@ unset -v __a __r BASH_EXECUTION_STRING
 
 /**
  * The warm sandbox's command, inside the same sandbox a cold run gets (cwd /work). With
- * `doneFd` (an inherited pipe) the python and node launchers write DONE_BYTE and the exit
- * status there once the program has finished, before the interpreter's own teardown.
+ * `doneFd` (an inherited pipe) the node launcher writes DONE_BYTE and the exit status there,
+ * then ends itself with SIGKILL.
  */
 export function launcherArgv(runtime: WarmRuntime, doneFd: number | null = null): string[] {
   switch (runtime) {
     case 'python':
-      return ['python3', '-u', '-c', PYTHON_LAUNCHER(doneFd)];
+      return ['python3', '-u', '-c', PYTHON_LAUNCHER];
     case 'bash':
       return ['bash', '-c', BASH_LAUNCHER, 'bash'];
     case 'node':

@@ -161,21 +161,15 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       expect(timeout.durationMs).toBeLessThan(4000);
     });
 
-    (target.name === 'bwrap+warm' ? it : it.skip)('a done report ends the run at once; forged, it only cuts its own run short, and nothing is left', async () => {
-      const executor = await executorWith({ python: 1, javascript: 1 });
-      const forged = {
-        python: 'import os, time\nprint("before", flush=True)\nos.write(6, bytes([0xE7, 9]))\ntime.sleep(3)\nprint("after")',
-        javascript: 'const fs = require("fs");\nconsole.log("before");\nfs.writeSync(6, Buffer.from([0xe7, 9]));\nsetTimeout(() => console.log("after"), 3000);',
-      } as const;
-      for (const language of ['python', 'javascript'] as const) {
-        await executor.warmUp();
-        const r = await run(executor, language, forged[language]);
-        expect(r).toMatchObject({ exitCode: 9, signal: null, stdout: 'before\n', timedOut: false });
-        expect(r.durationMs).toBeLessThan(2000);
-      }
-      expect(executor.warmUsage).toEqual({ warm: 2, cold: 0, notStarted: 0 });
-      await executor.close();
-      expect(await inspector.leftovers()).toEqual([]);
+    (target.name === 'bwrap+warm' ? it : it.skip)('node: the status on the done pipe is the run\'s, also when the launcher then dies of SIGKILL', async () => {
+      const executor = await executorWith({ javascript: 1 });
+      const report = (status: number) => `const fs = require("fs");\nconsole.log("before");\nfs.writeSync(6, Buffer.from([0xe7, ${status}]));\nprocess.kill(process.pid, "SIGKILL")`;
+      expect(await run(executor, 'javascript', report(9))).toMatchObject({ exitCode: 9, signal: null, stdout: 'before\n', timedOut: false });
+      await executor.warmUp();
+      expect(await run(executor, 'javascript', 'require("fs").writeSync(6, "junk");\nprocess.exitCode = 4')).toMatchObject({ exitCode: 4, signal: null });
+      await executor.warmUp();
+      expect(await run(executor, 'javascript', 'require("fs").closeSync(6);\nprocess.exitCode = 5')).toMatchObject({ exitCode: 5, signal: null });
+      expect(executor.warmUsage).toEqual({ warm: 3, cold: 0, notStarted: 0 });
     });
 
     describe('behaves as a cold run', () => {
@@ -279,6 +273,7 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
         same(await both('bash', 'trap "echo bye" EXIT; echo out; missing_command; echo "rc=$?"; exit 3'));
         same(await both('bash', 'set -e; f() { false; }; echo before; f; echo unreachable'));
         same(await both('bash', 'echo start\nif then fi'));
+        for (const code of ['echo a; false', '(exit 300)', 'sleep 5 & echo bg']) same(await both('bash', code));
       });
     });
   });

@@ -17,6 +17,7 @@ import { buildBwrapArgs } from './bwrap-args';
 import { BwrapExit, BwrapOutcome, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
 import { BwrapWarmSandbox } from './bwrap-warm-sandbox';
+import { hasDonePipe } from './done-pipe';
 import { CgroupManager, CgroupRun } from './cgroups/cgroup-run';
 import { detectCgroups } from './cgroups/detect-cgroups';
 import { inheritedFds, isExecutable, userNamespaceProblem } from './host-checks';
@@ -129,7 +130,8 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     urgency?.onRaise(() => void cgRun.setBackground(false));
     let child: ChildProcess;
     try {
-      child = this.spawnBwrap({ argv: launcherArgv(runtime, FD.done), files: [], limits }, { stdinPipe: true, donePipe: true });
+      const donePipe = hasDonePipe(runtime);
+      child = this.spawnBwrap({ argv: launcherArgv(runtime, donePipe ? FD.done : null), files: [], limits }, { stdinPipe: true, donePipe });
     } catch (err) {
       await cgRun.remove().catch(() => undefined);
       throw new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${(err as Error).message}`);

@@ -1,12 +1,14 @@
 import { ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { LauncherHandshake } from '../../pool/launcher-handshake';
-import { DONE_BYTE, encodeWarmFrame } from '../../pool/warm-frame';
+import { encodeWarmFrame } from '../../pool/warm-frame';
 import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun } from '../sandbox-backend';
 import { FD, ignoreErrors } from './bwrap-fds';
+import { DonePipe, hasDonePipe } from './done-pipe';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
 import { NamespaceHold } from './namespace-hold';
@@ -22,9 +24,8 @@ const DESTROY_WAIT_MS = 5000;
  * A cold run's very sandbox (same bwrap arguments, cgroup, seccomp, rlimits, uid, env) whose
  * command is a launcher blocked on fd 0. Its handshake is on stderr: READY_BYTE once loaded,
  * STARTED_BYTE once the delivered files are written, just before user code; everything after
- * that on stdout/stderr is the program's. A launcher that reports DONE_BYTE and the status on
- * FD.done has finished the program: the run ends there, without waiting for the interpreter's
- * teardown and the exits of bwrap, which are killed.
+ * that on stdout/stderr is the program's. The node launcher reports the program's status on
+ * FD.done and then SIGKILLs itself, sooner gone than by exiting: a reported status is the run's.
  */
 export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
@@ -36,7 +37,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   private readonly deathListeners: (() => void)[] = [];
   private readyWaiter?: { resolve: () => void; reject: (err: Error) => void };
   private released?: Promise<void>;
-  private readonly done: Promise<number>;
+  private reported?: number;
 
   private constructor(
     readonly runtime: WarmRuntime,
@@ -60,7 +61,10 @@ export class BwrapWarmSandbox implements WarmSandbox {
     );
     child.stdout!.on('data', (c: Buffer) => this.handshake.stdout(c));
     child.stderr!.on('data', (c: Buffer) => this.handshake.stderr(c));
-    this.done = doneStatus(pipes[FD.done]);
+    if (hasDonePipe(runtime)) {
+      const donePipe = new DonePipe(pipes[FD.done] as unknown as Socket);
+      child.once('exit', () => (this.reported = donePipe.take()));
+    }
     void this.closed.then(() => this.onClose());
   }
 
@@ -92,7 +96,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
 
   private async becomeReady(timeoutMs: number): Promise<void> {
     const pipes = this.child.stdio as unknown as (Readable & Writable)[];
-    for (let fd = FD.done + 1; fd < pipes.length; fd++) pipes[fd]?.destroy();
+    for (let fd = hasDonePipe(this.runtime) ? FD.done + 1 : FD.firstFile; fd < pipes.length; fd++) pipes[fd]?.destroy();
     pipes[FD.seccomp].end(seccompFilterBytes());
     const ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     const onInit = (pid: number) => {
@@ -128,20 +132,9 @@ export class BwrapWarmSandbox implements WarmSandbox {
       this.kill();
     }, run.limits.timeoutMs);
     this.child.stdin!.end(encodeWarmFrame(run));
-    const first = await Promise.race([this.closed, this.done]);
-    if (typeof first === 'number') {
-      const durationMs = Math.round(performance.now() - started);
-      // The output written before the done report is read in the same poll phase.
-      await new Promise((r) => setImmediate(r));
-      if (!timedOut && this.handshake.ack === 'started') {
-        clearTimeout(wallTimer);
-        const outcome = { stdout, stderr, timedOut, durationMs };
-        const result = bwrapResult({ code: first, signal: null }, outcome, await this.cgRun.stats(), this.cpuBaselineMs);
-        void this.release(true).catch(() => undefined);
-        return { kind: 'result', result };
-      }
-    }
-    const exit = await this.closed;
+    const closed = await this.closed;
+    // The node launcher ends itself with SIGKILL once it has reported the program's status.
+    const exit = this.reported === undefined ? closed : { code: this.reported, signal: null };
     clearTimeout(wallTimer);
     const durationMs = Math.round(performance.now() - started);
     if (this.handshake.ack !== 'started') {
@@ -168,9 +161,9 @@ export class BwrapWarmSandbox implements WarmSandbox {
   }
 
   /** Every process of the cgroup gone (then the cgroup is removed in the background); once. */
-  private release(afterReply = false): Promise<void> {
+  private release(): Promise<void> {
     this.released ??= (async () => {
-      if (await this.teardown.finish(this.cgRun, this.ns, afterReply)) return;
+      if (await this.teardown.finish(this.cgRun, this.ns)) return;
       throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
     })();
     return this.released;
@@ -184,16 +177,4 @@ export class BwrapWarmSandbox implements WarmSandbox {
     void this.release().catch(() => undefined);
     if (wasIdle) for (const listener of this.deathListeners) listener();
   }
-}
-
-/** The status a launcher reports on its done pipe; never settles if it reports nothing or anything else. */
-function doneStatus(pipe: Readable): Promise<number> {
-  return new Promise((resolve) => {
-    let seen = Buffer.alloc(0);
-    pipe.on('data', (c: Buffer) => {
-      if (seen.length >= 2) return;
-      seen = Buffer.concat([seen, c]);
-      if (seen.length >= 2 && seen[0] === DONE_BYTE) resolve(seen[1]);
-    });
-  });
 }

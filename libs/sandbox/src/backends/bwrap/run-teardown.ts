@@ -10,24 +10,8 @@ import { NamespaceHold } from './namespace-hold';
 export class RunTeardown {
   private readonly pending = new Set<Promise<void>>();
 
-  /**
-   * True once every process of the run is gone; false when some could not be killed. drain()
-   * waits for it too. `afterReply`: the kill starts on the next turn of the event loop, once the
-   * caller has passed the result on (the run is over; what is left of it dies a moment later).
-   */
-  finish(cgRun: CgroupRun, ns: NamespaceHold | undefined, afterReply = false): Promise<boolean> {
-    const finishing = afterReply
-      ? new Promise((resolve) => setImmediate(resolve)).then(() => this.killAndRemove(cgRun, ns))
-      : this.killAndRemove(cgRun, ns);
-    const tracked: Promise<void> = finishing.then(
-      () => void this.pending.delete(tracked),
-      () => void this.pending.delete(tracked),
-    );
-    this.pending.add(tracked);
-    return finishing;
-  }
-
-  private async killAndRemove(cgRun: CgroupRun, ns: NamespaceHold | undefined): Promise<boolean> {
+  /** True once every process of the run is gone; false when some could not be killed. */
+  async finish(cgRun: CgroupRun, ns: NamespaceHold | undefined): Promise<boolean> {
     const empty = await cgRun.killAll();
     ns?.release();
     if (!empty) {
@@ -42,7 +26,7 @@ export class RunTeardown {
     return true;
   }
 
-  /** Resolves once the teardowns and removals started so far are done. */
+  /** Resolves once the removals scheduled so far are done. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.all(this.pending);
   }
