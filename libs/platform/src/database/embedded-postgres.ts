@@ -10,10 +10,19 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'gateway';
+/** sun_path holds 108 bytes with its NUL; the directory list setting splits on commas. */
+const SOCKET_PATH_MAX = 107;
+
+/** The data directory itself (0700, the server's user) holds the socket when its path can. */
+function socketDirFor(dataDir: string, port: number): string | undefined {
+  return /^[A-Za-z0-9_./-]+$/.test(dataDir) && `${dataDir}/.s.PGSQL.${port}`.length <= SOCKET_PATH_MAX ? dataDir : undefined;
+}
 
 /**
  * A real Postgres for a machine with no DATABASE_URL: initialised once in `dir`
  * with a random password kept beside it (never a default credential), bound to loopback.
+ * The gateway connects through a Unix socket in the data directory: a query round trip
+ * over loopback TCP cost twice the CPU here.
  */
 export async function startEmbeddedPostgres(dir: string, port: number, logger = new Logger('EmbeddedPostgres')): Promise<EmbeddedDatabase> {
   const dataDir = resolve(dir);
@@ -29,6 +38,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, logger = 
   } else {
     password = (await readFile(secretFile, 'utf8')).trim();
   }
+  const socketDir = socketDirFor(dataDir, port);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -37,7 +47,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, logger = 
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=localhost', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'listen_addresses=localhost', '-c', `unix_socket_directories=${socketDir ?? ''}`],
     onLog: () => undefined,
     onError: (e: unknown) => logger.error(String(e)),
   });
@@ -49,7 +59,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, logger = 
   await pg.start();
   if (fresh) await pg.createDatabase(DATABASE);
   return {
-    url: `postgres://gateway:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
+    url: `postgres://gateway:${encodeURIComponent(password)}@${socketDir ? encodeURIComponent(socketDir) : '127.0.0.1'}:${port}/${DATABASE}`,
     stop: () => pg.stop(),
   };
 }
