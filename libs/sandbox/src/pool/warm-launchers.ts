@@ -66,9 +66,9 @@ def _sandbox_launch():
     return int(status)
 def _sandbox_finish(status):
     import atexit, gc
-    threading = sys.modules.get('threading')
-    if threading is not None:
-        threading._shutdown()
+    shutdown_threads = getattr(sys.modules.get('threading'), '_shutdown', None)
+    if shutdown_threads is not None:
+        shutdown_threads()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -24,6 +24,14 @@ describe('DonePipe', () => {
     expect(await reportOf('[[0xe7, 3], "x"]')).toBeUndefined();
   });
 
+  it('counts a report the stream itself had read before it was stopped', async () => {
+    const program = "require('fs').writeSync(3, Buffer.from([0xe7, 6])); setTimeout(() => {}, 200)";
+    const child = spawn(process.execPath, ['-e', program], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+    const socket = child.stdio[3] as Socket;
+    const report = new Promise((resolve) => child.once('exit', () => resolve(new DonePipe(socket).take())));
+    expect(await report).toBe(6);
+  });
+
   it('keeps only the end of a long write', async () => {
     expect(await reportOf('[Buffer.alloc(60000, 1), [0xe7, 7]]')).toBe(7);
   });

@@ -28,7 +28,8 @@ export class DonePipe {
 
   /** The status in the last DONE_BYTE pair written, if the pipe ends with one; closes the pipe. */
   take(): number | undefined {
-    let tail = Buffer.alloc(0);
+    // What the stream read before its handle was stopped (or could not be) is in its buffer.
+    let tail = this.socket.readableLength > 0 ? (this.socket.read() as Buffer).subarray(-2) : Buffer.alloc(0);
     const buf = Buffer.allocUnsafe(4096);
     try {
       for (let total = 0, got = 0; total < READ_MAX; total += got) {
