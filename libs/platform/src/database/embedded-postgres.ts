@@ -10,10 +10,13 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'gateway';
-/** sun_path holds 108 bytes with its NUL; the directory list setting splits on commas. */
+/** sun_path holds 108 bytes with its NUL. */
 const SOCKET_PATH_MAX = 107;
 
-/** The data directory itself (0700, the server's user) holds the socket when its path can. */
+/**
+ * The data directory itself (0700, the server's user) holds the socket when its path fits and
+ * has nothing unix_socket_directories would split or quote (commas, spaces).
+ */
 function socketDirFor(dataDir: string, port: number): string | undefined {
   return /^[A-Za-z0-9_./-]+$/.test(dataDir) && `${dataDir}/.s.PGSQL.${port}`.length <= SOCKET_PATH_MAX ? dataDir : undefined;
 }
