@@ -35,6 +35,12 @@ export const BACKEND_TARGETS: BackendTarget[] = [
     create: () => new BwrapBackend(),
   },
   {
+    // bwrap started through child_process and prlimit(1): what runs where the fast-spawn addon is not built.
+    name: 'bwrap+node-spawn',
+    unavailable: bwrapUnavailable,
+    create: () => new BwrapBackend({ spawner: 'node' }),
+  },
+  {
     name: 'bwrap+warm',
     unavailable: bwrapUnavailable,
     create: () => new BwrapBackend(),

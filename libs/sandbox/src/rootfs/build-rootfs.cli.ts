@@ -1,9 +1,11 @@
+import { buildFastSpawn } from '../backends/bwrap/native/fast-spawn-addon';
 import { buildRootfsTree, importDockerImage, pruneOldTrees } from './build-rootfs';
 
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[sandbox:build +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
 (async () => {
+  await buildFastSpawn(log);
   const info = await buildRootfsTree(log);
   if (!process.argv.includes('--no-docker')) await importDockerImage(info, log);
   // Opt-in: a gateway still running the previous definition keeps using its tree until restarted.

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
+import { spawn, StdioOptions } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { MIB } from '../../limits';
 import { rootfsInfo } from '../../rootfs/rootfs-info';
@@ -21,6 +21,9 @@ import { hasDonePipe } from './done-pipe';
 import { CgroupManager, CgroupRun } from './cgroups/cgroup-run';
 import { detectCgroups } from './cgroups/detect-cgroups';
 import { inheritedFds, isExecutable, userNamespaceProblem } from './host-checks';
+import { BwrapChild } from './bwrap-child';
+import { loadFastSpawn } from './native/fast-spawn-addon';
+import { NativeChild } from './native/native-child';
 import { seccompFilterBytes, seccompSupported } from './seccomp-filter';
 
 export interface BwrapBackendOptions {
@@ -34,6 +37,11 @@ export interface BwrapBackendOptions {
   cgroups?: CgroupManager;
   /** CPU bandwidth per run, in cores. Default 1 (as the Docker backend). */
   cpus?: number;
+  /**
+   * native (default when the addon is built): the fast-spawn addon, no fork of this process and no
+   * prlimit(1). node: child_process through prlimit(1). Both give bwrap the same fds, limits and uid.
+   */
+  spawner?: 'native' | 'node';
 }
 
 const PROBE_TTL_MS = 30_000;
@@ -49,6 +57,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
   private readonly uid: number;
   private readonly gid: number;
   private readonly cpus: number;
+  private readonly spawner: 'native' | 'node';
   private cgroups?: Promise<CgroupManager | string>;
   private probed?: { at: number; health: BackendHealth };
   private leakedFds: number[] = inheritedFds();
@@ -61,6 +70,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     this.uid = options.uid ?? 65534;
     this.gid = options.gid ?? 65534;
     this.cpus = options.cpus ?? 1;
+    this.spawner = options.spawner ?? 'native';
     if (options.cgroups) this.cgroups = Promise.resolve(options.cgroups);
   }
 
@@ -128,7 +138,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     const cgRun = await this.createCgroup(limits);
     await cgRun.setBackground(true);
     urgency?.onRaise(() => void cgRun.setBackground(false));
-    let child: ChildProcess;
+    let child: BwrapChild;
     try {
       const donePipe = hasDonePipe(runtime);
       child = this.spawnBwrap({ argv: launcherArgv(runtime, donePipe ? FD.done : null), files: [], limits }, { stdinPipe: true, donePipe });
@@ -152,15 +162,9 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
    * stdinPipe: a pipe on fd 0 even without stdin (a warm launcher waits on it); else /dev/null.
    * donePipe: a pipe on FD.done for a warm launcher (which has no files).
    */
-  private spawnBwrap(run: PreparedRun, o: { stdinPipe?: boolean; donePipe?: boolean } = {}): ChildProcess {
+  private spawnBwrap(run: PreparedRun, o: { stdinPipe?: boolean; donePipe?: boolean } = {}): BwrapChild {
     const stdinPipe = o.stdinPipe ?? run.stdin !== undefined;
-    const argv = [
-      '--core=0',
-      `--fsize=${run.limits.tmpfsMb * MIB}`,
-      `--nofile=${NOFILE}`,
-      '--',
-      this.bwrapPath,
-      ...buildBwrapArgs({
+    const bwrapArgs = buildBwrapArgs({
         rootfsDir: this.rootfsDir,
         uid: this.uid,
         gid: this.gid,
@@ -171,8 +175,21 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
         blockFd: FD.block,
         seccompFd: FD.seccomp,
         argv: run.argv,
-      }),
-    ];
+      });
+    const asRoot = process.getuid?.() === 0;
+    const fsize = run.limits.tmpfsMb * MIB;
+    const addon = this.spawner === 'native' ? loadFastSpawn() : undefined;
+    if (addon) {
+      const kinds = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', ...run.files.map(() => 'pipe'), ...(o.donePipe ? ['pipe'] : [])] as ('pipe' | 'ignore')[];
+      if (!stdinPipe) kinds[0] = 'ignore';
+      return new NativeChild(addon, this.bwrapPath, [this.bwrapPath, ...bwrapArgs], {
+        stdio: kinds,
+        env: {},
+        ...(asRoot ? { uid: this.uid, gid: this.gid } : {}),
+        limits: { core: 0, fsize, nofile: NOFILE },
+      });
+    }
+    const argv = ['--core=0', `--fsize=${fsize}`, `--nofile=${NOFILE}`, '--', this.bwrapPath, ...bwrapArgs];
     const stdio: StdioOptions = [
       stdinPipe ? 'pipe' : 'ignore',
       'pipe',
@@ -189,7 +206,6 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       while (stdio.length < fd) stdio.push('ignore');
       stdio[fd] = 'pipe';
     }
-    const asRoot = process.getuid?.() === 0;
     // env {}: bwrap's own pid 1 keeps its environment, readable in /proc/1/environ.
     return spawn(this.prlimitPath, argv, {
       stdio,
@@ -203,7 +219,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       const started = performance.now();
       const stdout = new BoundedOutput(run.limits.outputBytes);
       const stderr = new BoundedOutput(run.limits.outputBytes);
-      let child: ChildProcess;
+      let child: BwrapChild;
       try {
         child = this.spawnBwrap(run);
       } catch (err) {

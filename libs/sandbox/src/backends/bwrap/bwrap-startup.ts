@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import { BwrapChild } from './bwrap-child';
 import { Readable, Writable } from 'node:stream';
 import { CgroupRun } from './cgroups/cgroup-run';
 
@@ -8,7 +8,7 @@ import { CgroupRun } from './cgroups/cgroup-run';
  * namespace init's pid (reported through `onPid` as soon as it is known, for kills).
  */
 export function releaseIntoCgroup(
-  child: ChildProcess,
+  child: BwrapChild,
   info: Readable,
   block: Writable,
   cgRun: CgroupRun,

@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import { BwrapChild } from './bwrap-child';
 import { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { LauncherHandshake } from '../../pool/launcher-handshake';
@@ -41,7 +41,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
 
   private constructor(
     readonly runtime: WarmRuntime,
-    private readonly child: ChildProcess,
+    private readonly child: BwrapChild,
     private readonly cgRun: CgroupRun,
     private readonly teardown: RunTeardown,
   ) {
@@ -71,7 +71,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   /** Resolves once the launcher is loaded and waiting; on any failure nothing of it is left. */
   static async start(
     runtime: WarmRuntime,
-    child: ChildProcess,
+    child: BwrapChild,
     cgRun: CgroupRun,
     teardown: RunTeardown,
     setupTimeoutMs: number,
