@@ -120,7 +120,6 @@ static void deliver_exit(napi_env env, napi_value callback, void *context, void 
   int rc;
   while ((rc = waitid(P_PID, pid, &info, WEXITED | WNOHANG)) < 0 && errno == EINTR) {
   }
-  // Already reaped by spawn() itself: the child failed before its execve and spawn() threw.
   if (rc < 0 || info.si_pid == 0) return;
   napi_value args[2], undefined;
   napi_get_null(env, &args[0]);
@@ -319,13 +318,14 @@ static napi_value spawn(napi_env env, napi_callback_info cbinfo) {
   }
   close(err_pipe[0]);
   if (got > 0 || thread_err) {
+    // With a watcher, it reaps the child (its callback finds no NativeChild); reaping here could
+    // let the watcher wait on a recycled pid.
     if (thread_err) {
       free(w);
       kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+      napi_release_threadsafe_function(tsfn, napi_tsfn_abort);
     }
-    waitpid(pid, NULL, 0);
-    // Without a watcher the callback is dropped; with one, it finds the child already reaped.
-    if (thread_err) napi_release_threadsafe_function(tsfn, napi_tsfn_abort);
     close_all(parent_end, p->nfds);
     static const char *steps[] = {"", "fds", "close_range", "prlimit", "credentials", "execve"};
     char what[64];

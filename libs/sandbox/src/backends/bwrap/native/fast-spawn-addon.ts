@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../../project-root';
@@ -68,6 +68,10 @@ export async function buildFastSpawn(log: (line: string) => void): Promise<boole
     await promisify(execFile)(process.env.CC ?? 'cc', ['-O2', '-shared', '-fPIC', `-I${include}`, '-o', tmp, sourcePath(), '-lpthread']);
     renameSync(tmp, out);
     log(`fast spawn built: ${out}`);
+    // A process that loaded an older build keeps its mapping of the removed file.
+    for (const old of readdirSync(dirname(out)).filter((f) => /^fast-spawn-[0-9a-f]+\.node$/.test(f))) {
+      if (join(dirname(out), old) !== out) rmSync(join(dirname(out), old), { force: true });
+    }
     return true;
   } catch (err) {
     rmSync(tmp, { force: true });

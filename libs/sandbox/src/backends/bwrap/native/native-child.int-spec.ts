@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { fastSpawnAddonPath, loadFastSpawn } from './fast-spawn-addon';
 import { NativeChild, NativeSpawnOptions } from './native-child';
@@ -34,6 +34,22 @@ function run(script: string, o: Partial<NativeSpawnOptions> = {}, stdin?: string
       resolve({ stdout: Buffer.concat(chunks).toString(), code, signal, events });
     }),
   );
+}
+
+/** Children of this process that have exited and were never reaped. */
+function zombieChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return state === 'Z' && Number(ppid) === process.pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 const statusField = (stdout: string, field: string) => new RegExp(`^${field}:[ \\t]*(.*)$`, 'm').exec(stdout)?.[1].trim();
@@ -88,13 +104,16 @@ describeAddon('NativeChild (fast-spawn addon)', () => {
     expect(child.kill('SIGKILL')).toBe(true);
     expect(await closed).toEqual([null, 'SIGKILL']);
     expect(child.kill('SIGKILL')).toBe(false);
+    expect(zombieChildren()).toEqual([]);
   });
 
-  it('throws when the program cannot be executed, leaving no descriptor behind', () => {
+  it('throws when the program cannot be executed, leaving no descriptor and no zombie behind', async () => {
     const before = readdirSync('/proc/self/fd').length;
     expect(() => new NativeChild(addon!, '/nonexistent/bin', ['x'], { stdio: ['pipe', 'pipe', 'pipe'], env: {}, limits: LIMITS })).toThrow(
       /execve.*No such file/,
     );
     expect(readdirSync('/proc/self/fd').length).toBe(before);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(zombieChildren()).toEqual([]);
   });
 });

@@ -40,9 +40,10 @@ export class NativeChild extends EventEmitter {
     const kinds = o.stdio.map((k) => (k === 'pipe' ? 1 : 0));
     // The exit callback comes from the event loop, never during spawn() itself; the next tick
     // takes it out of the addon's call, where a listener's exception would only be a warning.
-    const [pid, ...fds] = addon.spawn(file, argv, env, kinds, o.uid ?? -1, o.gid ?? -1, limits, (code, signal) =>
-      process.nextTick(() => this.onExit(code, signal)),
-    );
+    // When spawn() threw (the child failed before its execve) it still comes, and is dropped.
+    const [pid, ...fds] = addon.spawn(file, argv, env, kinds, o.uid ?? -1, o.gid ?? -1, limits, (code, signal) => {
+      if (this.stdio) process.nextTick(() => this.onExit(code, signal));
+    });
     this.pid = pid;
     this.stdio = fds.map((fd, i) => {
       if (fd < 0) return null;
