@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <node_api.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -39,6 +40,8 @@ typedef struct {
   long uid;
   long gid;
   int err_fd;
+  // Highest fd number open in the parent before clone (for hosts without close_range).
+  int max_fd;
 } spawn_plan;
 
 struct kernel_sigaction {
@@ -50,8 +53,8 @@ struct kernel_sigaction {
 
 static void child_fail(const spawn_plan *p, int step) {
   int report[2] = {step, errno};
-  (void)!write(p->err_fd, report, sizeof report);
-  _exit(127);
+  syscall(SYS_write, p->err_fd, report, sizeof report);
+  syscall(SYS_exit_group, 127);
 }
 
 static int child_main(void *arg) {
@@ -78,7 +81,11 @@ static int child_main(void *arg) {
   }
   if (syscall(SYS_dup3, err_fd, p->nfds, O_CLOEXEC) < 0) child_fail(p, 1);
   p->err_fd = p->nfds;
-  if (syscall(SYS_close_range, keep, ~0U, 0) < 0) child_fail(p, 2);
+  // Kernels before 5.9, or a seccomp profile that denies close_range: close one by one what the
+  // parent had open (every fd opened since is close-on-exec, as Node and libuv open them all).
+  if (syscall(SYS_close_range, keep, ~0U, 0) < 0) {
+    for (int fd = keep; fd <= p->max_fd; fd++) syscall(SYS_close, fd);
+  }
 
   for (int i = 0; i < p->nlimits; i++) {
     if (syscall(SYS_prlimit64, 0, p->resource[i], &p->limit[i], NULL) < 0) child_fail(p, 3);
@@ -105,8 +112,10 @@ static void *watch_exit(void *arg) {
   // can never reach a recycled pid.
   while (waitid(P_PID, w->pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
   }
-  napi_call_threadsafe_function(w->tsfn, (void *)(intptr_t)w->pid, napi_tsfn_blocking);
-  napi_release_threadsafe_function(w->tsfn, napi_tsfn_release);
+  // napi_closing: the environment is going away and has released the function itself.
+  if (napi_call_threadsafe_function(w->tsfn, (void *)(intptr_t)w->pid, napi_tsfn_blocking) != napi_closing) {
+    napi_release_threadsafe_function(w->tsfn, napi_tsfn_release);
+  }
   free(w);
   return NULL;
 }
@@ -140,15 +149,30 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
   return NULL;
 }
 
+// NULL also for a string with a NUL byte, which C would silently cut short.
 static char *string_arg(napi_env env, napi_value value) {
   size_t len = 0;
   if (napi_get_value_string_utf8(env, value, NULL, 0, &len) != napi_ok) return NULL;
   char *s = malloc(len + 1);
-  if (s && napi_get_value_string_utf8(env, value, s, len + 1, &len) != napi_ok) {
+  if (s && (napi_get_value_string_utf8(env, value, s, len + 1, &len) != napi_ok || strlen(s) != len)) {
     free(s);
     return NULL;
   }
   return s;
+}
+
+static int close_range_works;
+
+static int highest_open_fd(void) {
+  int highest = 1024;
+  DIR *dir = opendir("/proc/self/fd");
+  if (!dir) return 65535;
+  for (struct dirent *e; (e = readdir(dir));) {
+    int fd = atoi(e->d_name);
+    if (fd > highest) highest = fd;
+  }
+  closedir(dir);
+  return highest;
 }
 
 static char **string_array(napi_env env, napi_value value) {
@@ -259,6 +283,7 @@ static napi_value spawn(napi_env env, napi_callback_info cbinfo) {
     goto fail_fds;
   }
   p->err_fd = err_pipe[1];
+  p->max_fd = close_range_works ? 0 : highest_open_fd();
   void *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) {
     close(err_pipe[0]);
@@ -357,6 +382,7 @@ out:
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, constants, value;
+  close_range_works = syscall(SYS_close_range, ~0U - 1, ~0U, 0) == 0;
   napi_create_function(env, "spawn", NAPI_AUTO_LENGTH, spawn, NULL, &fn);
   napi_set_named_property(env, exports, "spawn", fn);
   napi_create_object(env, &constants);

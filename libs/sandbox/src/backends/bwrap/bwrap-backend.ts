@@ -231,7 +231,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       let timedOut = false;
       let settled = false;
       let wallTimer: NodeJS.Timeout | undefined;
-      const killTree = () => killBwrap([nsInitPid, child.pid], cgRun);
+      const killTree = () => killBwrap(child, nsInitPid, cgRun);
       const setupTimer = setTimeout(() => {
         if (!released) killTree();
       }, SETUP_TIMEOUT_MS);

@@ -9,6 +9,10 @@ export interface BwrapChild {
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** Both null until the child is reaped. */
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  kill(signal?: NodeJS.Signals): boolean;
   on(event: 'exit' | 'close', listener: ExitListener): this;
   on(event: 'error', listener: (err: Error) => void): this;
   once(event: 'exit' | 'close', listener: ExitListener): this;

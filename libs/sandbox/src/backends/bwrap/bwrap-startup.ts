@@ -44,15 +44,21 @@ export function releaseIntoCgroup(
   });
 }
 
-/** SIGKILL to bwrap and its namespace init (which takes the namespace down), then the cgroup. */
-export function killBwrap(pids: (number | undefined)[], cgRun: CgroupRun): void {
-  for (const pid of pids) {
-    if (pid === undefined) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
+/**
+ * SIGKILL to bwrap and its namespace init (which takes the namespace down), then the cgroup.
+ * Through the child handle, a no-op once bwrap is reaped; the init (reaped by bwrap) only while
+ * bwrap lives, so neither signal can reach a recycled pid.
+ */
+export function killBwrap(child: BwrapChild, nsInitPid: number | undefined, cgRun: CgroupRun): void {
+  if (child.exitCode === null && child.signalCode === null) {
+    if (nsInitPid !== undefined) {
+      try {
+        process.kill(nsInitPid, 'SIGKILL');
+      } catch {
+        // gone
+      }
     }
+    child.kill('SIGKILL');
   }
   void cgRun.killAll(1000);
 }

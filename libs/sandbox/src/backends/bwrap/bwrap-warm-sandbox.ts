@@ -157,7 +157,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   }
 
   private kill(): void {
-    killBwrap([this.nsInitPid, this.child.pid], this.cgRun);
+    killBwrap(this.child, this.nsInitPid, this.cgRun);
   }
 
   /** Every process of the cgroup gone (then the cgroup is removed in the background); once. */

@@ -107,6 +107,12 @@ describeAddon('NativeChild (fast-spawn addon)', () => {
     expect(zombieChildren()).toEqual([]);
   });
 
+  it('refuses an argument with a NUL byte instead of cutting it short', () => {
+    expect(() => new NativeChild(addon!, '/bin/echo', ['echo', 'a\0b'], { stdio: ['pipe', 'pipe', 'pipe'], env: {}, limits: LIMITS })).toThrow(
+      /bad arguments/,
+    );
+  });
+
   it('throws when the program cannot be executed, leaving no descriptor and no zombie behind', async () => {
     const before = readdirSync('/proc/self/fd').length;
     expect(() => new NativeChild(addon!, '/nonexistent/bin', ['x'], { stdio: ['pipe', 'pipe', 'pipe'], env: {}, limits: LIMITS })).toThrow(

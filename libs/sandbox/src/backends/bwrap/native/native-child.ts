@@ -42,7 +42,11 @@ export class NativeChild extends EventEmitter {
     // takes it out of the addon's call, where a listener's exception would only be a warning.
     // When spawn() threw (the child failed before its execve) it still comes, and is dropped.
     const [pid, ...fds] = addon.spawn(file, argv, env, kinds, o.uid ?? -1, o.gid ?? -1, limits, (code, signal) => {
-      if (this.stdio) process.nextTick(() => this.onExit(code, signal));
+      if (!this.stdio) return;
+      // Reaped already: from here on kill() must not signal that pid.
+      this.exitCode = code;
+      this.signalCode = signalName(signal);
+      process.nextTick(() => this.onExit());
     });
     this.pid = pid;
     this.stdio = fds.map((fd, i) => {
@@ -68,7 +72,7 @@ export class NativeChild extends EventEmitter {
     return this.stdio[2] ?? null;
   }
 
-  kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
     if (this.exitCode !== null || this.signalCode !== null) return false;
     try {
       process.kill(this.pid, signal);
@@ -78,9 +82,7 @@ export class NativeChild extends EventEmitter {
     }
   }
 
-  private onExit(code: number | null, signal: number | null): void {
-    this.exitCode = code;
-    this.signalCode = signalName(signal);
+  private onExit(): void {
     this.stdin?.destroy();
     this.emit('exit', this.exitCode, this.signalCode);
     // As child_process does: a stream nobody reads must still drain to its end, or 'close' never comes.
