@@ -8,10 +8,12 @@ import { WarmRuntime } from './warm-runtime';
  * joined, atexit, streams flushed, __main__ collected so the __del__ of its globals runs), then
  * os._exit skips the rest of finalization (~2 ms): what it skips is the teardown of the other
  * modules, whose objects' __del__ would run last. Any other SystemExit is left to Python.
+ * What exists before the code arrives is frozen out of the collector (gc.freeze), so that last
+ * collection, and any the program triggers, scans only the program's objects (~0.7 ms less).
  */
 const PYTHON_LAUNCHER = String.raw`import os, sys
 def _sandbox_launch():
-    import builtins
+    import builtins, gc
     from importlib.machinery import SourceFileLoader
     def read_exactly(n):
         buf = bytearray()
@@ -21,6 +23,7 @@ def _sandbox_launch():
                 os._exit(125)
             buf += chunk
         return bytes(buf)
+    gc.freeze()
     os.write(2, b'\x06')
     header = read_exactly(int.from_bytes(read_exactly(4), 'big'))
     items, pos = [], 0
