@@ -10,6 +10,7 @@ import { Env, loadConfig, validateRegisteredConfigs } from '../config/load-confi
 import { EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres';
 import { runMigrations } from '../database/run-migrations';
 import { bodyParsing } from '../http/body-parsing';
+import { closeHttp } from '../http/close-http';
 import { requestIdMiddleware } from '../http/request-id.middleware';
 import { PlatformModule } from '../platform.module';
 
@@ -22,7 +23,7 @@ export interface GatewayOptions {
 export interface Gateway {
   app: INestApplication;
   http: HttpConfig;
-  /** Closes the app, then the embedded database if this gateway started one. */
+  /** Stops taking requests and lets those in progress finish, closes the app, then the embedded database if this gateway started one. */
   stop(): Promise<void>;
 }
 
@@ -49,6 +50,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       app,
       http,
       stop: async () => {
+        await closeHttp(app.getHttpServer(), http.shutdownGraceMs);
         await app.close();
         await embedded?.stop();
       },

@@ -17,4 +17,8 @@ export class HttpConfig {
   /** Honour X-Forwarded-For only behind a trusted proxy. */
   @EnvVar('TRUST_PROXY') @Transform(toBool) @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   readonly trustProxy: boolean = false;
+
+  /** On shutdown, how long requests in progress may take to finish (a run may use its whole timeout). */
+  @EnvVar('SHUTDOWN_GRACE_MS') @Transform(toNumber) @IsInt() @Min(0) @Max(600_000)
+  readonly shutdownGraceMs: number = 30_000;
 }
