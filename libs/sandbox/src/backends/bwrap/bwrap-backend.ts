@@ -1,4 +1,4 @@
-import { spawn, StdioOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { MIB } from '../../limits';
 import { rootfsInfo } from '../../rootfs/rootfs-info';
@@ -165,32 +165,18 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
   private spawnBwrap(run: PreparedRun, o: { stdinPipe?: boolean; donePipe?: boolean } = {}): BwrapChild {
     const stdinPipe = o.stdinPipe ?? run.stdin !== undefined;
     const bwrapArgs = buildBwrapArgs({
-        rootfsDir: this.rootfsDir,
-        uid: this.uid,
-        gid: this.gid,
-        limits: run.limits,
-        fileNames: run.files.map((f) => f.name),
-        firstFileFd: FD.firstFile,
-        infoFd: FD.info,
-        blockFd: FD.block,
-        seccompFd: FD.seccomp,
-        argv: run.argv,
-      });
-    const asRoot = process.getuid?.() === 0;
-    const fsize = run.limits.tmpfsMb * MIB;
-    const addon = this.spawner === 'native' ? loadFastSpawn() : undefined;
-    if (addon) {
-      const kinds = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', ...run.files.map(() => 'pipe'), ...(o.donePipe ? ['pipe'] : [])] as ('pipe' | 'ignore')[];
-      if (!stdinPipe) kinds[0] = 'ignore';
-      return new NativeChild(addon, this.bwrapPath, [this.bwrapPath, ...bwrapArgs], {
-        stdio: kinds,
-        env: {},
-        ...(asRoot ? { uid: this.uid, gid: this.gid } : {}),
-        limits: { core: 0, fsize, nofile: NOFILE },
-      });
-    }
-    const argv = ['--core=0', `--fsize=${fsize}`, `--nofile=${NOFILE}`, '--', this.bwrapPath, ...bwrapArgs];
-    const stdio: StdioOptions = [
+      rootfsDir: this.rootfsDir,
+      uid: this.uid,
+      gid: this.gid,
+      limits: run.limits,
+      fileNames: run.files.map((f) => f.name),
+      firstFileFd: FD.firstFile,
+      infoFd: FD.info,
+      blockFd: FD.block,
+      seccompFd: FD.seccomp,
+      argv: run.argv,
+    });
+    const stdio: ('pipe' | 'ignore')[] = [
       stdinPipe ? 'pipe' : 'ignore',
       'pipe',
       'pipe',
@@ -200,18 +186,27 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       ...run.files.map(() => 'pipe' as const),
       ...(o.donePipe ? ['pipe' as const] : []),
     ];
+    const asRoot = process.getuid?.() === 0;
+    const credentials = asRoot ? { uid: this.uid, gid: this.gid } : {};
+    const fsize = run.limits.tmpfsMb * MIB;
+    const addon = this.spawner === 'native' ? loadFastSpawn() : undefined;
+    if (addon) {
+      return new NativeChild(addon, this.bwrapPath, [this.bwrapPath, ...bwrapArgs], {
+        stdio,
+        env: {},
+        ...credentials,
+        limits: { core: 0, fsize, nofile: NOFILE },
+      });
+    }
     // A pipe dup'ed over each inherited fd hides whatever it pointed to from the sandbox.
     for (const fd of this.leakedFds) {
       if (fd < stdio.length) continue;
       while (stdio.length < fd) stdio.push('ignore');
       stdio[fd] = 'pipe';
     }
+    const argv = ['--core=0', `--fsize=${fsize}`, `--nofile=${NOFILE}`, '--', this.bwrapPath, ...bwrapArgs];
     // env {}: bwrap's own pid 1 keeps its environment, readable in /proc/1/environ.
-    return spawn(this.prlimitPath, argv, {
-      stdio,
-      env: {},
-      ...(asRoot ? { uid: this.uid, gid: this.gid } : {}),
-    });
+    return spawn(this.prlimitPath, argv, { stdio, env: {}, ...credentials });
   }
 
   private runInCgroup(run: PreparedRun, cgRun: CgroupRun, onNamespace: (hold: NamespaceHold) => void): Promise<RunResult> {

@@ -1,5 +1,5 @@
-import { BwrapChild } from './bwrap-child';
 import { Readable, Writable } from 'node:stream';
+import { BwrapChild } from './bwrap-child';
 import { CgroupRun } from './cgroups/cgroup-run';
 
 /**

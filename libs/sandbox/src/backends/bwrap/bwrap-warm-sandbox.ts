@@ -1,4 +1,3 @@
-import { BwrapChild } from './bwrap-child';
 import { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { LauncherHandshake } from '../../pool/launcher-handshake';
@@ -7,6 +6,7 @@ import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun } from '../sandbox-backend';
+import { BwrapChild } from './bwrap-child';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { DonePipe, hasDonePipe } from './done-pipe';
 import { BwrapExit, bwrapResult } from './bwrap-result';
