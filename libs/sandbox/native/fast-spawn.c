@@ -88,15 +88,15 @@ static int child_main(void *arg) {
   }
 
   for (int i = 0; i < p->nlimits; i++) {
-    if (syscall(SYS_prlimit64, 0, p->resource[i], &p->limit[i], NULL) < 0) child_fail(p, 3);
+    if (syscall(SYS_prlimit64, 0, p->resource[i], &p->limit[i], NULL) < 0) child_fail(p, 2);
   }
   if (p->gid >= 0) {
-    if (syscall(SYS_setgroups, 0, NULL) < 0) child_fail(p, 4);
-    if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0) child_fail(p, 4);
+    if (syscall(SYS_setgroups, 0, NULL) < 0) child_fail(p, 3);
+    if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0) child_fail(p, 3);
   }
-  if (p->uid >= 0 && syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0) child_fail(p, 4);
+  if (p->uid >= 0 && syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0) child_fail(p, 3);
   syscall(SYS_execve, p->file, p->argv, p->envp);
-  child_fail(p, 5);
+  child_fail(p, 4);
   return 0;
 }
 
@@ -352,9 +352,9 @@ static napi_value spawn(napi_env env, napi_callback_info cbinfo) {
       napi_release_threadsafe_function(tsfn, napi_tsfn_abort);
     }
     close_all(parent_end, p->nfds);
-    static const char *steps[] = {"", "fds", "close_range", "prlimit", "credentials", "execve"};
+    static const char *steps[] = {"", "fds", "prlimit", "credentials", "execve"};
     char what[64];
-    snprintf(what, sizeof what, "spawn %s (%s)", file, thread_err ? "thread" : steps[report[0] < 6 ? report[0] : 0]);
+    snprintf(what, sizeof what, "spawn %s (%s)", file, thread_err ? "thread" : steps[report[0] < 5 ? report[0] : 0]);
     throw_errno(env, what, thread_err ? thread_err : report[1]);
     goto out;
   }
