@@ -186,6 +186,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       ...run.files.map(() => 'pipe' as const),
       ...(o.donePipe ? ['pipe' as const] : []),
     ];
+    // env {} on both paths: bwrap's own pid 1 keeps its environment, readable in /proc/1/environ.
     const asRoot = process.getuid?.() === 0;
     const credentials = asRoot ? { uid: this.uid, gid: this.gid } : {};
     const fsize = run.limits.tmpfsMb * MIB;
@@ -205,7 +206,6 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       stdio[fd] = 'pipe';
     }
     const argv = ['--core=0', `--fsize=${fsize}`, `--nofile=${NOFILE}`, '--', this.bwrapPath, ...bwrapArgs];
-    // env {}: bwrap's own pid 1 keeps its environment, readable in /proc/1/environ.
     return spawn(this.prlimitPath, argv, { stdio, env: {}, ...credentials });
   }
 

@@ -37,7 +37,7 @@ export class DockerBackend implements SandboxBackend, WarmCapable {
     }
   }
 
-  /** dockerode is loaded on first use: it adds ~20 MB to a process that may only run bwrap, and every fork of it copies them. */
+  /** dockerode is loaded on first use: it adds ~20 MB to a process that may only run bwrap, which every fork of it (the child_process path) copies. */
   private get docker(): Docker {
     if (!this.dockerClient) {
       const Dockerode = require('dockerode') as typeof Docker;
