@@ -36,4 +36,20 @@ describe('ConcurrencyGate', () => {
     await expect(gate.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(gate.run(async () => 7)).resolves.toBe(7);
   });
+
+  it('runHeld returns the value at once and keeps the slot until `settled` settles, even when it rejects', async () => {
+    const gate = new ConcurrencyGate(1, 1);
+    let settle!: (ok: boolean) => void;
+    const settled = new Promise<void>((resolve, reject) => (settle = (ok) => (ok ? resolve() : reject(new Error('left over')))));
+    await expect(gate.runHeld(async () => ({ value: 'first', settled }))).resolves.toBe('first');
+    expect(gate.running).toBe(1);
+    let second = false;
+    const next = gate.run(async () => (second = true));
+    await new Promise((r) => setImmediate(r));
+    expect(second).toBe(false);
+    settle(false);
+    await next;
+    expect(second).toBe(true);
+    expect(gate.running).toBe(0);
+  });
 });

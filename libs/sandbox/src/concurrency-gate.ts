@@ -19,12 +19,22 @@ export class ConcurrencyGate {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
+    return this.runHeld(async () => ({ value: await task() }));
+  }
+
+  /** As run(), but the slot stays taken until the `settled` the task returns has settled. */
+  async runHeld<T>(task: () => Promise<{ value: T; settled?: Promise<unknown> }>): Promise<T> {
     await this.acquire();
+    let done: { value: T; settled?: Promise<unknown> };
     try {
-      return await task();
-    } finally {
+      done = await task();
+    } catch (err) {
       this.release();
+      throw err;
     }
+    if (done.settled) void done.settled.then(() => this.release(), () => this.release());
+    else this.release();
+    return done.value;
   }
 
   private acquire(): Promise<void> {

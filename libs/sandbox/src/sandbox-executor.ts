@@ -12,6 +12,7 @@ import { RefillScheduler } from './pool/refill-scheduler';
 import { WarmPoolStats } from './pool/warm-pool';
 import { WarmPools, WarmPoolSizes } from './pool/warm-pools';
 import { isWarmCapable } from './pool/warm-sandbox';
+import { noWarmUsage, WarmUsage } from './pool/warm-usage';
 
 export type BackendChoice = 'auto' | 'bwrap' | 'docker';
 
@@ -93,7 +94,8 @@ export class SandboxExecutor implements Executor {
   private closed = false;
   /** Runs started less than YOUNG_RUN_MS ago and still in progress (queued ones included). */
   private youngRuns = 0;
-  private readonly usage = { warm: 0, cold: 0, notStarted: 0 };
+  private readonly usage = noWarmUsage();
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(options: SandboxExecutorOptions) {
     this.choice = options.backend ?? 'auto';
@@ -132,7 +134,7 @@ export class SandboxExecutor implements Executor {
     };
     const timer = setTimeout(growUp, YOUNG_RUN_MS);
     try {
-      return await this.gate.run(() => this.executeOnBackend(prepared.run));
+      return await this.gate.runHeld(() => this.executeOnBackend(prepared.run));
     } finally {
       clearTimeout(timer);
       growUp();
@@ -151,8 +153,7 @@ export class SandboxExecutor implements Executor {
     return this.warm?.pools.stats ?? [];
   }
 
-  /** Runs served by a warm sandbox, by a cold one, and warm deliveries the launcher never took (then run cold). */
-  get warmUsage(): { warm: number; cold: number; notStarted: number } {
+  get warmUsage(): WarmUsage {
     return { ...this.usage };
   }
 
@@ -163,6 +164,7 @@ export class SandboxExecutor implements Executor {
     this.warm = undefined;
     this.refill.stop();
     await warm?.pools.close();
+    while (this.settling.size > 0) await Promise.all(this.settling);
     await Promise.all(this.candidates.map((b) => b.drain?.()));
   }
 
@@ -177,7 +179,16 @@ export class SandboxExecutor implements Executor {
     return pools;
   }
 
-  private async executeOnBackend(run: Parameters<SandboxBackend['execute']>[0]): Promise<RunResult> {
+  /** The slot of a run whose result came before its sandbox was gone is held until it is. */
+  private holdUntilGone(settled: Promise<void>): Promise<void> {
+    const tracked: Promise<void> = settled
+      .catch(() => void this.usage.unkillable++)
+      .finally(() => this.settling.delete(tracked));
+    this.settling.add(tracked);
+    return tracked;
+  }
+
+  private async executeOnBackend(run: Parameters<SandboxBackend['execute']>[0]): Promise<{ value: RunResult; settled?: Promise<void> }> {
     const backend = await this.backend();
     try {
       const warm = await this.warmPools(backend)?.acquire(run);
@@ -185,13 +196,13 @@ export class SandboxExecutor implements Executor {
         const outcome = await warm.deliver(run);
         if (outcome.kind === 'result') {
           this.usage.warm++;
-          return outcome.result;
+          return { value: outcome.result, settled: outcome.settled && this.holdUntilGone(outcome.settled) };
         }
         // The launcher never acknowledged the code, so none of it ran: a cold sandbox takes it.
         this.usage.notStarted++;
       }
       this.usage.cold++;
-      return await backend.execute(run);
+      return { value: await backend.execute(run) };
     } catch (err) {
       if (err instanceof SandboxError) {
         if (err.code === SandboxErrorCode.Unavailable) this.selected = undefined;
@@ -252,7 +263,7 @@ export class SandboxExecutor implements Executor {
     const versions = new Map<Language, string>();
     for (const lang of Object.values(LANGUAGES)) {
       if (lang.language === 'typescript') continue;
-      const r = await this.gate.run(() =>
+      const r = await this.gate.runHeld(() =>
         this.executeOnBackend({ argv: [...lang.versionCommand], files: [], limits: VERSION_LIMITS }),
       );
       if (r.exitCode !== 0) {

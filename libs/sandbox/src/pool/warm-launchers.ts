@@ -10,10 +10,13 @@ import { WarmRuntime } from './warm-runtime';
  * modules, whose objects' __del__ would run last. Any other SystemExit is left to Python.
  * What exists before the code arrives is frozen out of the collector (gc.freeze), so that last
  * collection, and any the program triggers, scans only the program's objects (~0.7 ms less).
+ * With a done fd, the status is written there just before os._exit, if the fd is still the pipe
+ * it was at start-up (the program may have closed or replaced it).
  */
-const PYTHON_LAUNCHER = String.raw`import os, sys
-def _sandbox_launch():
+const PYTHON_LAUNCHER = (doneFd: number | null) => String.raw`import os, sys
+def _sandbox_launch(done_fd):
     import builtins, gc
+    done_ino = None if done_fd is None else os.fstat(done_fd).st_ino
     from importlib.machinery import SourceFileLoader
     def read_exactly(n):
         buf = bytearray()
@@ -66,8 +69,8 @@ def _sandbox_launch():
         sys.excepthook(type(e), e, e.__traceback__)
         status = 1
     del module, source
-    return int(status)
-def _sandbox_finish(status):
+    return int(status), done_ino
+def _sandbox_finish(done_fd, status, done_ino):
     import atexit, gc
     shutdown_threads = getattr(sys.modules.get('threading'), '_shutdown', None)
     if shutdown_threads is not None:
@@ -85,8 +88,14 @@ def _sandbox_finish(status):
             stream.flush()
         except BaseException:
             pass
+    if done_fd is not None:
+        try:
+            if os.fstat(done_fd).st_ino == done_ino:
+                os.write(done_fd, bytes((${DONE_BYTE}, status & 0xFF)))
+        except OSError:
+            pass
     os._exit(status & 0xFF)
-_sandbox_finish(_sandbox_launch())
+_sandbox_finish(${doneFd ?? 'None'}, *_sandbox_launch(${doneFd ?? 'None'}))
 `;
 
 /**
@@ -233,13 +242,13 @@ unset -v __a __r BASH_EXECUTION_STRING
 
 /**
  * The warm sandbox's command, inside the same sandbox a cold run gets (cwd /work). With
- * `doneFd` (an inherited pipe) the node launcher writes DONE_BYTE and the exit status there,
- * then ends itself with SIGKILL.
+ * `doneFd` (an inherited pipe) the python and node launchers write DONE_BYTE and the exit
+ * status there once the program has finished; node then ends itself with SIGKILL.
  */
 export function launcherArgv(runtime: WarmRuntime, doneFd: number | null = null): string[] {
   switch (runtime) {
     case 'python':
-      return ['python3', '-u', '-c', PYTHON_LAUNCHER];
+      return ['python3', '-u', '-c', PYTHON_LAUNCHER(doneFd)];
     case 'bash':
       return ['bash', '-c', BASH_LAUNCHER, 'bash'];
     case 'node':

@@ -43,7 +43,7 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       ]);
       for (let i = 0; i < 2; i++) expect((await run(executor, 'python', 'print(6 * 7)')).stdout).toBe('42\n');
       expect((await run(executor, 'bash', 'echo $((6 * 7))')).stdout).toBe('42\n');
-      expect(executor.warmUsage).toEqual({ warm: 3, cold: 0, notStarted: 0 });
+      expect(executor.warmUsage).toEqual({ warm: 3, cold: 0, notStarted: 0, unkillable: 0 });
       await executor.warmUp();
       expect(executor.warmStats.map((s) => s.idle)).toEqual([2, 1]);
       expect((await run(executor, 'python', 'print(6 * 7)')).stdout).toBe('42\n');
@@ -111,13 +111,13 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       const none = await executorWith({ python: 0 });
       expect(none.warmStats).toEqual([]);
       expect((await run(none, 'python', 'print(1)')).stdout).toBe('1\n');
-      expect(none.warmUsage).toEqual({ warm: 0, cold: 1, notStarted: 0 });
+      expect(none.warmUsage).toEqual({ warm: 0, cold: 1, notStarted: 0, unkillable: 0 });
 
       const pyOnly = await executorWith({ python: 1, javascript: 0 });
       expect(pyOnly.warmStats.map((s) => s.runtime)).toEqual(['python']);
       expect((await run(pyOnly, 'javascript', 'console.log(1)')).stdout).toBe('1\n');
       expect((await run(pyOnly, 'python', 'print(1)', { limits: { ...limits, memoryMb: 128 } })).stdout).toBe('1\n');
-      expect(pyOnly.warmUsage).toEqual({ warm: 0, cold: 2, notStarted: 0 });
+      expect(pyOnly.warmUsage).toEqual({ warm: 0, cold: 2, notStarted: 0, unkillable: 0 });
       expect((await run(pyOnly, 'python', 'print(1)')).stdout).toBe('1\n');
       expect(pyOnly.warmUsage.warm).toBe(1);
     });
@@ -169,7 +169,27 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       expect(await run(executor, 'javascript', 'require("fs").writeSync(6, "junk");\nprocess.exitCode = 4')).toMatchObject({ exitCode: 4, signal: null });
       await executor.warmUp();
       expect(await run(executor, 'javascript', 'require("fs").closeSync(6);\nprocess.exitCode = 5')).toMatchObject({ exitCode: 5, signal: null });
-      expect(executor.warmUsage).toEqual({ warm: 3, cold: 0, notStarted: 0 });
+      expect(executor.warmUsage).toEqual({ warm: 3, cold: 0, notStarted: 0, unkillable: 0 });
+    });
+
+    (target.name === 'bwrap+warm' ? it : it.skip)('python and node: the result comes with the report, with all output written before it, and the sandbox is killed after', async () => {
+      const executor = await executorWith({ python: 1, javascript: 1 });
+      const python = [
+        'import subprocess, sys',
+        'subprocess.Popen(["sleep", "30"])',
+        'sys.stdout.write("x" * 65536)',
+        'print("y" * 70000, file=sys.stderr)',
+        'raise SystemExit(3)',
+      ].join('\n');
+      const py = await run(executor, 'python', python);
+      expect(py).toMatchObject({ exitCode: 3, signal: null, timedOut: false, stdoutTruncated: false, stderrTruncated: true });
+      expect(py.stdout).toBe('x'.repeat(65536));
+      expect(py.stderr).toMatch(/^y+$/);
+      // A forged report ends the run as an exit would, the program still running is killed.
+      const forged = await run(executor, 'javascript', 'console.log("a");\nrequire("fs").writeSync(6, Buffer.from([0xe7, 7]));\nsetInterval(() => console.log("b"), 1)');
+      expect(forged).toMatchObject({ exitCode: 7, signal: null, timedOut: false });
+      expect(forged.stdout).toMatch(/^a\n(b\n)*$/);
+      expect(executor.warmUsage).toEqual({ warm: 2, cold: 0, notStarted: 0, unkillable: 0 });
     });
 
     describe('behaves as a cold run', () => {

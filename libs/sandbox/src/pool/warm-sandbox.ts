@@ -6,8 +6,10 @@ import { WarmUrgency } from './warm-urgency';
 /**
  * `not-started`: the launcher never acknowledged the delivery, so not one instruction of user
  * code ran and the run may safely go elsewhere (a cold sandbox).
+ * `settled`: the result was known before every process of the sandbox was gone (they are being
+ * killed); it resolves once they are, and rejects when some could not be killed.
  */
-export type WarmOutcome = { kind: 'result'; result: RunResult } | { kind: 'not-started'; reason: string };
+export type WarmOutcome = { kind: 'result'; result: RunResult; settled?: Promise<void> } | { kind: 'not-started'; reason: string };
 
 /** A locked-down sandbox whose interpreter is loaded and blocked reading its stdin. Single use. */
 export interface WarmSandbox {
@@ -16,7 +18,7 @@ export interface WarmSandbox {
   readonly alive: boolean;
   /** Called once when it dies while idle (killed behind our back, an idle limit). */
   onDeath(listener: () => void): void;
-  /** Delivers the run (files, argv, stdin) and resolves when every process of it is gone. */
+  /** Delivers the run (files, argv, stdin); resolves when every process of it is gone, or with `settled`. */
   deliver(run: PreparedRun): Promise<WarmOutcome>;
   /** Kills it without running anything; resolves once nothing of it is left. */
   destroy(): Promise<void>;

@@ -1,13 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Executor } from '../executor';
 import { WarmPoolStats } from '../pool/warm-pool';
+import { addWarmUsage, noWarmUsage, WarmUsage } from '../pool/warm-usage';
 import { BackendHealth, RunResult, RunSpec, RuntimeInfo } from '../run-spec';
 import { SandboxError, SandboxErrorCode } from '../sandbox-error';
 import { RunnerConnection } from './runner-connection';
 import { assertRunnerEntry, runnerEntryPath } from './runner-entry';
 import { runnerEnv } from './runner-env';
 import { RunnerOptions } from './runner-options';
-import { RunnerOp, RunnerStats, WarmUsage } from './runner-protocol';
+import { RunnerOp, RunnerStats } from './runner-protocol';
 
 export interface ChildProcessExecutorOptions {
   /** What the runner builds its SandboxExecutor from. */
@@ -38,8 +39,8 @@ const MAX_RESTART_DELAY_MS = 30_000;
  */
 export class ChildProcessExecutor implements Executor {
   private connection?: RunnerConnection;
-  private stats: RunnerStats = { warmStats: [], warmUsage: { warm: 0, cold: 0, notStarted: 0 } };
-  private usageOfDeadRunners: WarmUsage = { warm: 0, cold: 0, notStarted: 0 };
+  private stats: RunnerStats = { warmStats: [], warmUsage: noWarmUsage() };
+  private usageOfDeadRunners: WarmUsage = noWarmUsage();
   private readonly entry: string;
   private readonly env: Record<string, string>;
   private readonly marginMs: number;
@@ -69,9 +70,7 @@ export class ChildProcessExecutor implements Executor {
   }
 
   get warmUsage(): WarmUsage {
-    const now = this.stats.warmUsage;
-    const dead = this.usageOfDeadRunners;
-    return { warm: dead.warm + now.warm, cold: dead.cold + now.cold, notStarted: dead.notStarted + now.notStarted };
+    return addWarmUsage(this.usageOfDeadRunners, this.stats.warmUsage);
   }
 
   async run(spec: RunSpec): Promise<RunResult> {
@@ -146,7 +145,7 @@ export class ChildProcessExecutor implements Executor {
   private onRunnerExit(connection: RunnerConnection): void {
     if (this.connection !== connection) return;
     this.usageOfDeadRunners = this.warmUsage;
-    this.stats = { warmStats: [], warmUsage: { warm: 0, cold: 0, notStarted: 0 } };
+    this.stats = { warmStats: [], warmUsage: noWarmUsage() };
     this.connection = undefined;
     if (this.closed || !this.warmRequested) return;
     // Refill the pools in a new runner; back off when runners keep dying.

@@ -1,4 +1,5 @@
 import { WarmPoolStats } from '../pool/warm-pool';
+import type { WarmUsage } from '../pool/warm-usage';
 import { RunSpec } from '../run-spec';
 import { SandboxError, SandboxErrorCode } from '../sandbox-error';
 
@@ -6,11 +7,7 @@ export type RunnerOp = { op: 'run'; spec: RunSpec } | { op: 'runtimes' } | { op:
 
 export type RunnerRequest = RunnerOp & { id: number };
 
-export interface WarmUsage {
-  warm: number;
-  cold: number;
-  notStarted: number;
-}
+export type { WarmUsage };
 
 /** Sent with every reply, so the gateway can answer warmStats/warmUsage synchronously. */
 export interface RunnerStats {

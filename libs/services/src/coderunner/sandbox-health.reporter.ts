@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ComponentHealth, HealthContributor, HealthReporter } from '@app/platform';
-import { Executor, WarmPoolStats } from '@app/sandbox';
+import { Executor, WarmPoolStats, WarmUsage } from '@app/sandbox';
 import { EXECUTOR } from './executor.token';
 
-type WarmAware = Executor & { warmStats?: WarmPoolStats[]; warmUsage?: { warm: number; cold: number; notStarted: number } };
+type WarmAware = Executor & { warmStats?: WarmPoolStats[]; warmUsage?: WarmUsage };
 
 @Injectable()
 @HealthContributor('sandbox')

@@ -9,6 +9,7 @@ import { PreparedRun } from '../sandbox-backend';
 import { BwrapChild } from './bwrap-child';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { DonePipe, hasDonePipe } from './done-pipe';
+import { drainSocket } from './drain-socket';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
 import { NamespaceHold } from './namespace-hold';
@@ -19,13 +20,17 @@ import { seccompFilterBytes } from './seccomp-filter';
 type State = 'starting' | 'idle' | 'delivered' | 'dead';
 
 const DESTROY_WAIT_MS = 5000;
+/** Read past the output cap when draining after a report, so a truncation is still seen as one. */
+const DRAIN_SLACK_BYTES = 64 * 1024;
 
 /**
  * A cold run's very sandbox (same bwrap arguments, cgroup, seccomp, rlimits, uid, env) whose
  * command is a launcher blocked on fd 0. Its handshake is on stderr: READY_BYTE once loaded,
  * STARTED_BYTE once the delivered files are written, just before user code; everything after
- * that on stdout/stderr is the program's. The node launcher reports the program's status on
- * FD.done and then SIGKILLs itself, sooner gone than by exiting: a reported status is the run's.
+ * that on stdout/stderr is the program's. The python and node launchers report the program's
+ * status on FD.done once it has finished: the run's result is then known (what it wrote is in
+ * the pipes' buffers) while its interpreter and sandbox are still being torn down, which goes on
+ * after the result, under the same kill and the same cgroup teardown as ever.
  */
 export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
@@ -37,7 +42,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   private readonly deathListeners: (() => void)[] = [];
   private readyWaiter?: { resolve: () => void; reject: (err: Error) => void };
   private released?: Promise<void>;
-  private reported?: number;
+  private readonly done?: DonePipe;
 
   private constructor(
     readonly runtime: WarmRuntime,
@@ -61,10 +66,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     );
     child.stdout!.on('data', (c: Buffer) => this.handshake.stdout(c));
     child.stderr!.on('data', (c: Buffer) => this.handshake.stderr(c));
-    if (hasDonePipe(runtime)) {
-      const donePipe = new DonePipe(pipes[FD.done] as unknown as Socket);
-      child.once('exit', () => (this.reported = donePipe.take()));
-    }
+    if (hasDonePipe(runtime)) this.done = new DonePipe(pipes[FD.done] as unknown as Socket);
     void this.closed.then(() => this.onClose());
   }
 
@@ -132,19 +134,36 @@ export class BwrapWarmSandbox implements WarmSandbox {
       this.kill();
     }, run.limits.timeoutMs);
     this.child.stdin!.end(encodeWarmFrame(run));
-    const closed = await this.closed;
-    // The node launcher ends itself with SIGKILL once it has reported the program's status.
-    const exit = this.reported === undefined ? closed : { code: this.reported, signal: null };
+    const end = await Promise.race([
+      this.closed.then((exit) => ({ exit, reported: false })),
+      ...(this.done ? [this.done.report.then((code) => ({ exit: { code, signal: null }, reported: true }))] : []),
+    ]);
     clearTimeout(wallTimer);
     const durationMs = Math.round(performance.now() - started);
+    let exit: BwrapExit = end.exit;
+    if (end.reported) {
+      const max = run.limits.outputBytes + DRAIN_SLACK_BYTES;
+      drainSocket(this.child.stdout!, max, (c) => this.handshake.stdout(c));
+      drainSocket(this.child.stderr!, max, (c) => this.handshake.stderr(c));
+      this.done!.settle();
+      this.kill();
+    } else {
+      // The node launcher SIGKILLs itself after its report, which may not have been read yet.
+      const status = this.done?.settle();
+      if (status !== undefined && !timedOut) exit = { code: status, signal: null };
+    }
     if (this.handshake.ack !== 'started') {
+      await this.closed;
       await this.release().catch(() => undefined);
       const why = this.handshake.launcherText || `exit ${exit.code ?? exit.signal}`;
       return { kind: 'not-started', reason: `the launcher did not take the run: ${why.trim().slice(0, 300)}` };
     }
     const result = bwrapResult(exit, { stdout, stderr, timedOut, durationMs }, await this.cgRun.stats(), this.cpuBaselineMs);
-    await this.release();
-    return { kind: 'result', result };
+    if (!end.reported) {
+      await this.release();
+      return { kind: 'result', result };
+    }
+    return { kind: 'result', result, settled: this.closed.then(() => this.release()) };
   }
 
   async destroy(): Promise<void> {

@@ -1,46 +1,53 @@
-import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { DONE_BYTE } from '../../pool/warm-frame';
 import { WarmRuntime } from '../../pool/warm-runtime';
-
-interface PipeHandle {
-  fd: number;
-  readStop(): number;
-}
-
-const READ_MAX = 64 * 1024;
-
-/** Only the node launcher reports on a done pipe; python and bash end as fast by exiting. */
-export const hasDonePipe = (runtime: WarmRuntime): boolean => runtime === 'node';
+import { drainSocket } from './drain-socket';
 
 /**
- * The warm launcher's done pipe. It is not polled: a report read as it arrives would wake this
- * process once more per run, a cost comparable to what the report saves. It is read once, when
- * the sandbox has exited and whatever was written is there.
+ * Python and node report on a done pipe. Bash does not: any command of the launcher after the
+ * script would run the script's DEBUG, ERR and EXIT traps at a point a cold run never reaches.
+ */
+export const hasDonePipe = (runtime: WarmRuntime): boolean => runtime !== 'bash';
+
+/** Enough to find a report behind whatever else the program wrote there; the rest is not read. */
+const REPORT_SCAN_BYTES = 64 * 1024;
+
+/**
+ * A warm launcher's done pipe, read as it arrives: the first DONE_BYTE and the byte after it
+ * are the program's exit status, reported once the program has finished and before its
+ * interpreter is torn down (~3-8 ms sooner than its sandbox is gone). User code can write there
+ * too: a forged report only ends its own run early, as an exit would.
  */
 export class DonePipe {
-  private readonly handle?: PipeHandle;
+  readonly report: Promise<number>;
+  private seen?: number;
+  private tail = Buffer.alloc(0);
+  private scanned = 0;
+  private onReport?: (status: number) => void;
 
   constructor(private readonly socket: Socket) {
-    this.handle = (socket as unknown as { _handle?: PipeHandle })._handle;
-    this.handle?.readStop();
+    this.report = new Promise((resolve) => (this.onReport = resolve));
+    socket.on('data', (chunk: Buffer) => this.scan(chunk));
   }
 
-  /** The status in the last DONE_BYTE pair written, if the pipe ends with one; closes the pipe. */
-  take(): number | undefined {
-    // What the stream read before its handle was stopped (or could not be) is in its buffer.
-    let tail = this.socket.readableLength > 0 ? (this.socket.read() as Buffer).subarray(-2) : Buffer.alloc(0);
-    const buf = Buffer.allocUnsafe(4096);
-    try {
-      for (let total = 0, got = 0; total < READ_MAX; total += got) {
-        got = readSync(this.handle!.fd, buf, 0, buf.length, null);
-        if (got === 0) break;
-        tail = Buffer.concat([tail, buf.subarray(0, got)]).subarray(-2);
-      }
-    } catch {
-      // EAGAIN: nothing more was written
-    }
+  /** The status, reading first what the pipe holds and was not read yet; the pipe is closed after. */
+  settle(): number | undefined {
+    if (this.seen === undefined) drainSocket(this.socket, REPORT_SCAN_BYTES, (chunk) => this.scan(chunk));
     this.socket.destroy();
-    return tail.length === 2 && tail[0] === DONE_BYTE ? tail[1] : undefined;
+    return this.seen;
+  }
+
+  private scan(chunk: Buffer): void {
+    if (this.seen !== undefined || this.scanned >= REPORT_SCAN_BYTES) return;
+    this.scanned += chunk.length;
+    this.tail = Buffer.concat([this.tail, chunk]);
+    const at = this.tail.indexOf(DONE_BYTE);
+    if (at < 0 || at + 1 >= this.tail.length) {
+      this.tail = at < 0 ? Buffer.alloc(0) : this.tail.subarray(at);
+      return;
+    }
+    this.seen = this.tail[at + 1];
+    this.tail = Buffer.alloc(0);
+    this.onReport!(this.seen);
   }
 }
