@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
-import { rootfsInfo } from '@app/sandbox';
+import { rootfsInfo, warmRuntimeOf, WarmPoolStats } from '@app/sandbox';
+import type { Language } from '@app/sandbox';
 import { benchSpawn } from './bare-spawn';
 import { httpCall } from './http-client';
 import { startServer } from './server-process';
@@ -11,8 +12,13 @@ export type BackendName = 'bwrap' | 'docker';
 export interface LanguageRow {
   backend: BackendName;
   language: string;
-  /** One request at a time, `paceMs` apart: an agent's pace, the warm pool refilled between calls. */
+  /**
+   * One request at a time, at least `paceMs` apart and each once the language's warm pool is
+   * full again (as /health reports it): the latency of a request that finds a warm sandbox.
+   */
   e2e: LatencyStats;
+  /** Paced requests that had to wait past the pace for the refill, and the longest such wait. */
+  refillWaits: { count: number; maxMs: number };
   /** One request at a time, back to back: the pool cannot refill in between, so most runs are cold. */
   backToBack: LatencyStats;
   baseline: string;
@@ -47,6 +53,26 @@ export interface CoderunnerBenchOptions {
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+const REFILL_WAIT_MAX_MS = 30_000;
+
+/** Resolves once /health reports the language's warm pool full; records how long that took. */
+function poolRefilled(url: string, language: Language, waits: { count: number; maxMs: number }): () => Promise<void> {
+  const runtime = warmRuntimeOf(language);
+  return async () => {
+    const started = performance.now();
+    while (performance.now() - started < REFILL_WAIT_MAX_MS) {
+      const health = JSON.parse((await httpCall(`${url}/health`, 'GET', {})).body) as { sandbox?: { warmPools?: WarmPoolStats[] } };
+      const pool = health.sandbox?.warmPools?.find((p) => p.runtime === runtime);
+      if (!pool || pool.idle >= pool.size) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const waited = performance.now() - started;
+    if (waited > 20) {
+      waits.count++;
+      waits.maxMs = Math.max(waits.maxMs, Math.round(waited));
+    }
+  };
+}
 
 export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<CoderunnerReport> {
   const bare: Record<string, LatencyStats> = {};
@@ -77,13 +103,15 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
           const r = await httpCall(`${gw.url}/v1/coderunner/execute`, 'POST', headers, body);
           if (r.status !== 200 || JSON.parse(r.body).stdout !== '1\n') throw new Error(`${backend}/${language}: ${r.status} ${r.body}`);
         };
-        const e2e = await timeSequential(o.requests, 5, once, o.paceMs);
+        const refillWaits = { count: 0, maxMs: 0 };
+        const e2e = await timeSequential(o.requests, 5, once, o.paceMs, poolRefilled(gw.url, language as Language, refillWaits));
         const backToBack = await timeSequential(o.requests, 0, once);
         const base = backend === 'docker' ? dockerRunRm![language] : bare[language];
         latency.push({
           backend,
           language,
           e2e,
+          refillWaits,
           backToBack,
           baseline: backend === 'docker' ? 'docker run --rm' : 'bare spawn',
           baselineP50: base.p50,

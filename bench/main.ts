@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   console.log(`gateway overhead p50 ${overhead.overheadP50Ms} ms (${overhead.ratioP50}× a bare route), errors ${overhead.paid.errors}`);
 
   console.log(
-    `\n== coderunner end to end over HTTP (${requests} sequential runs per language ${paceMs} ms apart, then back to back; then ${seconds} s of python at concurrency 8)`,
+    `\n== coderunner end to end over HTTP (${requests} sequential runs per language, ${paceMs} ms apart and once the warm pool is full again, then back to back; then ${seconds} s of python at concurrency 8)`,
   );
   const coderunner = await benchCoderunner({ backends, requests, paceMs, throughputSeconds: seconds, env: {} });
   console.table(
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       'p50 ms': r.e2e.p50,
       'p95 ms': r.e2e.p95,
       'p99 ms': r.e2e.p99,
+      'waited for refill': `${r.refillWaits.count}×, max ${r.refillWaits.maxMs} ms`,
       'back-to-back p50': r.backToBack.p50,
       baseline: r.baseline,
       'baseline p50': r.baselineP50,

@@ -24,9 +24,15 @@ export function summarize(samplesMs: number[]): LatencyStats {
   };
 }
 
-/** Times `fn` sequentially `n` times after `warmup` untimed calls, `paceMs` apart (untimed). */
-export async function timeSequential(n: number, warmup: number, fn: () => Promise<void>, paceMs = 0): Promise<LatencyStats> {
-  const pause = () => (paceMs > 0 ? new Promise((r) => setTimeout(r, paceMs)) : undefined);
+/**
+ * Times `fn` sequentially `n` times after `warmup` untimed calls, `paceMs` apart and then
+ * after `settle` has resolved (both untimed).
+ */
+export async function timeSequential(n: number, warmup: number, fn: () => Promise<void>, paceMs = 0, settle?: () => Promise<void>): Promise<LatencyStats> {
+  const pause = async () => {
+    if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));
+    await settle?.();
+  };
   for (let i = 0; i < warmup; i++) {
     await fn();
     await pause();
