@@ -45,20 +45,24 @@ export function releaseIntoCgroup(
 }
 
 /**
- * SIGKILL to bwrap and its namespace init (which takes the namespace down), then the cgroup.
+ * SIGKILL to bwrap and its namespace init, which takes every process of the namespace with it.
  * Through the child handle, a no-op once bwrap is reaped; the init (reaped by bwrap) only while
  * bwrap lives, so neither signal can reach a recycled pid.
  */
-export function killBwrap(child: BwrapChild, nsInitPid: number | undefined, cgRun: CgroupRun): void {
-  if (child.exitCode === null && child.signalCode === null) {
-    if (nsInitPid !== undefined) {
-      try {
-        process.kill(nsInitPid, 'SIGKILL');
-      } catch {
-        // gone
-      }
+export function signalBwrap(child: BwrapChild, nsInitPid: number | undefined): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (nsInitPid !== undefined) {
+    try {
+      process.kill(nsInitPid, 'SIGKILL');
+    } catch {
+      // gone
     }
-    child.kill('SIGKILL');
   }
+  child.kill('SIGKILL');
+}
+
+/** signalBwrap(), then SIGKILL rounds over the cgroup until it is empty (at most 1 s). */
+export function killBwrap(child: BwrapChild, nsInitPid: number | undefined, cgRun: CgroupRun): void {
+  signalBwrap(child, nsInitPid);
   void cgRun.killAll(1000);
 }

@@ -11,7 +11,7 @@ import { FD, ignoreErrors } from './bwrap-fds';
 import { DonePipe, hasDonePipe } from './done-pipe';
 import { drainSocket } from './drain-socket';
 import { BwrapExit, bwrapResult } from './bwrap-result';
-import { killBwrap, releaseIntoCgroup } from './bwrap-startup';
+import { killBwrap, releaseIntoCgroup, signalBwrap } from './bwrap-startup';
 import { NamespaceHold } from './namespace-hold';
 import { RunTeardown } from './run-teardown';
 import { CgroupRun } from './cgroups/cgroup-run';
@@ -146,7 +146,9 @@ export class BwrapWarmSandbox implements WarmSandbox {
       drainSocket(this.child.stdout!, max, (c) => this.handshake.stdout(c));
       drainSocket(this.child.stderr!, max, (c) => this.handshake.stderr(c));
       this.done!.settle();
-      this.kill();
+      // No SIGKILL rounds over the cgroup meanwhile: on 2 cores they spun beside the reply.
+      // release() sweeps whatever is left once bwrap is gone.
+      signalBwrap(this.child, this.nsInitPid);
     } else {
       // The node launcher SIGKILLs itself after its report, which may not have been read yet.
       const status = this.done?.settle();
