@@ -164,6 +164,11 @@ export class SandboxExecutor implements Executor {
     this.warm = undefined;
     this.refill.stop();
     await warm?.pools.close();
+    await this.afterRuns();
+  }
+
+  /** Resolves once the sandboxes of the runs answered so far are gone and their cgroups removed. */
+  async afterRuns(): Promise<void> {
     while (this.settling.size > 0) await Promise.all(this.settling);
     await Promise.all(this.candidates.map((b) => b.drain?.()));
   }

@@ -10,13 +10,14 @@ import { WarmRuntime } from './warm-runtime';
  * modules, whose objects' __del__ would run last. Any other SystemExit is left to Python.
  * What exists before the code arrives is frozen out of the collector (gc.freeze), so that last
  * collection, and any the program triggers, scans only the program's objects (~0.7 ms less).
- * With a done fd, the status is written there just before os._exit, if the fd is still the pipe
- * it was at start-up (the program may have closed or replaced it).
+ * With a done fd, the status is written there just before os._exit, by the launching process
+ * only (a child of os.fork that returns through here does not end the run) and only if the fd is
+ * still the pipe it was at start-up (the program may have closed or replaced it).
  */
 const PYTHON_LAUNCHER = (doneFd: number | null) => String.raw`import os, sys
 def _sandbox_launch(done_fd):
     import builtins, gc
-    done_ino = None if done_fd is None else os.fstat(done_fd).st_ino
+    done_ino = None if done_fd is None else (os.getpid(), os.fstat(done_fd).st_ino)
     from importlib.machinery import SourceFileLoader
     def read_exactly(n):
         buf = bytearray()
@@ -90,7 +91,7 @@ def _sandbox_finish(done_fd, status, done_ino):
             pass
     if done_fd is not None:
         try:
-            if os.fstat(done_fd).st_ino == done_ino:
+            if (os.getpid(), os.fstat(done_fd).st_ino) == done_ino:
                 os.write(done_fd, bytes((${DONE_BYTE}, status & 0xFF)))
         except OSError:
             pass

@@ -173,7 +173,7 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
     });
 
     (target.name === 'bwrap+warm' ? it : it.skip)('python and node: the result comes with the report, with all output written before it, and the sandbox is killed after', async () => {
-      const executor = await executorWith({ python: 1, javascript: 1 });
+      const executor = await executorWith({ python: 2, javascript: 1 });
       const python = [
         'import subprocess, sys',
         'subprocess.Popen(["sleep", "30"])',
@@ -185,11 +185,14 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       expect(py).toMatchObject({ exitCode: 3, signal: null, timedOut: false, stdoutTruncated: false, stderrTruncated: true });
       expect(py.stdout).toBe('x'.repeat(65536));
       expect(py.stderr).toMatch(/^y+$/);
+      // Only the launching process reports: a forked child that exits through the launcher does not end the run.
+      const fork = 'import os, sys\nif os.fork() == 0:\n    print("child", flush=True)\n    sys.exit(3)\nos.wait()\nprint("parent")';
+      expect(await run(executor, 'python', fork)).toMatchObject({ exitCode: 0, stdout: 'child\nparent\n' });
       // A forged report ends the run as an exit would, the program still running is killed.
       const forged = await run(executor, 'javascript', 'console.log("a");\nrequire("fs").writeSync(6, Buffer.from([0xe7, 7]));\nsetInterval(() => console.log("b"), 1)');
       expect(forged).toMatchObject({ exitCode: 7, signal: null, timedOut: false });
       expect(forged.stdout).toMatch(/^a\n(b\n)*$/);
-      expect(executor.warmUsage).toEqual({ warm: 2, cold: 0, notStarted: 0, unkillable: 0 });
+      expect(executor.warmUsage).toEqual({ warm: 3, cold: 0, notStarted: 0, unkillable: 0 });
     });
 
     describe('behaves as a cold run', () => {

@@ -165,9 +165,12 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('ChildProcessExecutor on
     pids.add(remote.runnerPid!);
   });
 
-  it('close() leaves no runner process, sandbox or container behind', async () => {
+  it('close() leaves no runner process, sandbox or container behind, also of a run it let finish', async () => {
     await remote.run({ language: 'bash', code: 'echo warm', limits: limits() });
+    const inFlight = remote.run({ language: 'python', code: 'import time\ntime.sleep(0.5)\nprint(1)', limits: limits() });
+    await new Promise((r) => setTimeout(r, 200));
     await remote.close();
+    expect(await inFlight).toMatchObject({ exitCode: 0, stdout: '1\n' });
     expect(remote.runnerPid).toBeUndefined();
     for (const pid of pids) {
       expect(await eventually(() => !alive(pid), 5000)).toBe(true);

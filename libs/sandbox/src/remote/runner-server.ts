@@ -45,6 +45,8 @@ export function serveRunner(options: RunnerOptions): void {
     (closing ??= (async () => {
       await executor.close();
       await Promise.allSettled([...runs]);
+      // A run answered at its launcher's report is still being torn down.
+      await executor.afterRuns();
       // Containers of a runner that was killed are otherwise only swept at the next start.
       const sweeps = backends.filter((b) => b instanceof DockerBackend).map((b) => b.removeLeftovers().catch(() => 0));
       await Promise.race([Promise.all(sweeps), new Promise((r) => setTimeout(r, LEFTOVER_SWEEP_MS).unref())]);
