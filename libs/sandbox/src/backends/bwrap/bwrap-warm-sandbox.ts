@@ -29,8 +29,9 @@ const DRAIN_SLACK_BYTES = 64 * 1024;
  * STARTED_BYTE once the delivered files are written, just before user code; everything after
  * that on stdout/stderr is the program's. The python and node launchers report the program's
  * status on FD.done once it has finished: the run's result is then known (what it wrote is in
- * the pipes' buffers) while its interpreter and sandbox are still being torn down, which goes on
- * after the result, under the same kill and the same cgroup teardown as ever.
+ * the pipes' buffers) while its interpreter and sandbox are still being torn down. bwrap and its
+ * namespace init are SIGKILLed at the report; once bwrap is gone, release() kills whatever is
+ * left in the cgroup and removes it, after the result (the `settled` of the outcome).
  */
 export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
