@@ -13,6 +13,7 @@ describe('ConcurrencyGate', () => {
         peak = Math.max(peak, running);
         await new Promise<void>((r) => releases.push(r));
         running--;
+        return { value: undefined };
       });
     const a = task();
     const b = task();
@@ -34,17 +35,17 @@ describe('ConcurrencyGate', () => {
   it('frees the slot when a task throws', async () => {
     const gate = new ConcurrencyGate(1, 0);
     await expect(gate.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(gate.run(async () => 7)).resolves.toBe(7);
+    await expect(gate.run(async () => ({ value: 7 }))).resolves.toBe(7);
   });
 
-  it('runHeld returns the value at once and keeps the slot until `settled` settles, even when it rejects', async () => {
+  it('returns the value at once and keeps the slot until `settled` settles, even when it rejects', async () => {
     const gate = new ConcurrencyGate(1, 1);
     let settle!: (ok: boolean) => void;
     const settled = new Promise<void>((resolve, reject) => (settle = (ok) => (ok ? resolve() : reject(new Error('left over')))));
-    await expect(gate.runHeld(async () => ({ value: 'first', settled }))).resolves.toBe('first');
+    await expect(gate.run(async () => ({ value: 'first', settled }))).resolves.toBe('first');
     expect(gate.running).toBe(1);
     let second = false;
-    const next = gate.run(async () => (second = true));
+    const next = gate.run(async () => ({ value: (second = true) }));
     await new Promise((r) => setImmediate(r));
     expect(second).toBe(false);
     settle(false);

@@ -18,12 +18,8 @@ export class ConcurrencyGate {
     return this.waiters.length;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    return this.runHeld(async () => ({ value: await task() }));
-  }
-
-  /** As run(), but the slot stays taken until the `settled` the task returns has settled. */
-  async runHeld<T>(task: () => Promise<{ value: T; settled?: Promise<unknown> }>): Promise<T> {
+  /** Runs `task` in a slot, which stays taken until the `settled` it returns (if any) has settled. */
+  async run<T>(task: () => Promise<{ value: T; settled?: Promise<unknown> }>): Promise<T> {
     await this.acquire();
     let done: { value: T; settled?: Promise<unknown> };
     try {

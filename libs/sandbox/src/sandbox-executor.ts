@@ -134,7 +134,7 @@ export class SandboxExecutor implements Executor {
     };
     const timer = setTimeout(growUp, YOUNG_RUN_MS);
     try {
-      return await this.gate.runHeld(() => this.executeOnBackend(prepared.run));
+      return await this.gate.run(() => this.executeOnBackend(prepared.run));
     } finally {
       clearTimeout(timer);
       growUp();
@@ -268,7 +268,7 @@ export class SandboxExecutor implements Executor {
     const versions = new Map<Language, string>();
     for (const lang of Object.values(LANGUAGES)) {
       if (lang.language === 'typescript') continue;
-      const r = await this.gate.runHeld(() =>
+      const r = await this.gate.run(() =>
         this.executeOnBackend({ argv: [...lang.versionCommand], files: [], limits: VERSION_LIMITS }),
       );
       if (r.exitCode !== 0) {

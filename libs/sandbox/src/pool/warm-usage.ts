@@ -11,11 +11,6 @@ export interface WarmUsage {
 
 export const noWarmUsage = (): WarmUsage => ({ warm: 0, cold: 0, notStarted: 0, unkillable: 0 });
 
-export function addWarmUsage(a: WarmUsage, b: Partial<WarmUsage>): WarmUsage {
-  return {
-    warm: a.warm + (b.warm ?? 0),
-    cold: a.cold + (b.cold ?? 0),
-    notStarted: a.notStarted + (b.notStarted ?? 0),
-    unkillable: a.unkillable + (b.unkillable ?? 0),
-  };
+export function addWarmUsage(a: WarmUsage, b: WarmUsage): WarmUsage {
+  return { warm: a.warm + b.warm, cold: a.cold + b.cold, notStarted: a.notStarted + b.notStarted, unkillable: a.unkillable + b.unkillable };
 }
