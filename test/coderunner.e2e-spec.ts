@@ -6,9 +6,10 @@ import { sandboxBackendsUnderTest } from './utils/sandbox-backends';
 const SEVEN = ['id', 'language', 'exitCode', 'stdout', 'stderr', 'duration', 'timedOut'];
 
 const COLD = { SANDBOX_POOL_PYTHON: '0', SANDBOX_POOL_JAVASCRIPT: '0', SANDBOX_POOL_TYPESCRIPT: '0', SANDBOX_POOL_BASH: '0' };
+const COLD_IN_RUNNER = { ...COLD, SANDBOX_EXECUTOR: 'process' };
 const MODES = sandboxBackendsUnderTest().flatMap((b) => [
-  [b, 'warm pools', {}],
-  [b, 'cold', COLD],
+  [b, 'warm pools, default executor', {}],
+  [b, 'cold, runner process', COLD_IN_RUNNER],
 ] as [string, string, Record<string, string>][]);
 
 describe.each(MODES)('coderunner over HTTP on %s, %s (e2e)', (backend, _mode, poolEnv) => {
@@ -131,10 +132,10 @@ describe.each(MODES)('coderunner over HTTP on %s, %s (e2e)', (backend, _mode, po
     const res = await call(`${t.url}/health`);
     expect(res.body.sandbox).toMatchObject({ status: 'up', backend });
     const python = res.body.sandbox.warmPools.find((p: { runtime: string }) => p.runtime === 'python');
-    expect(python?.size ?? 0).toBe(poolEnv === COLD ? 0 : 2);
+    expect(python?.size ?? 0).toBe(poolEnv === COLD_IN_RUNNER ? 0 : 2);
   });
 
-  if (poolEnv !== COLD) {
+  if (poolEnv !== COLD_IN_RUNNER) {
     it('serves runs from warm sandboxes once the pools are filled', async () => {
       const idlePython = async () => {
         const h = await call(`${t.url}/health`);

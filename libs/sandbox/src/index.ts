@@ -15,7 +15,7 @@ export { SandboxExecutor } from './sandbox-executor';
 export type { DefaultBackendsOptions } from './default-backends';
 export { defaultBackends } from './default-backends';
 export type { BwrapBackendOptions } from './backends/bwrap';
-export { BwrapBackend } from './backends/bwrap';
+export { BwrapBackend, fastSpawnAvailable } from './backends/bwrap';
 export type { RootfsInfo, RootfsDefinition } from './rootfs';
 export { rootfsInfo, ROOTFS_DEFINITION, sandboxDataDir, SANDBOX_IMAGE_REPO, definitionHash } from './rootfs';
 export type { WarmCapable, WarmSandbox, WarmOutcome } from './pool/warm-sandbox';

@@ -1,4 +1,4 @@
-import { ChildProcessExecutor, Executor, RunnerOptions, SandboxExecutor, defaultBackends } from '@app/sandbox';
+import { ChildProcessExecutor, Executor, RunnerOptions, SandboxExecutor, defaultBackends, fastSpawnAvailable } from '@app/sandbox';
 import { CoderunnerConfig } from './coderunner.config';
 
 function runnerOptions(c: CoderunnerConfig): RunnerOptions {
@@ -18,7 +18,8 @@ function runnerOptions(c: CoderunnerConfig): RunnerOptions {
 
 export function createSandboxExecutor(c: CoderunnerConfig): Executor {
   const options = runnerOptions(c);
-  if (c.executor === 'process') return new ChildProcessExecutor({ runner: options });
+  const inline = c.executor === 'inline' || (c.executor === 'auto' && fastSpawnAvailable());
+  if (!inline) return new ChildProcessExecutor({ runner: options });
   const { backends, ...rest } = options;
   return new SandboxExecutor({ ...rest, backends: defaultBackends(backends) });
 }

@@ -50,6 +50,11 @@ export function loadFastSpawn(): FastSpawnAddon | undefined {
   return loaded ?? undefined;
 }
 
+/** Whether sandboxes can be started without fork() in this process (the addon is built and loads). */
+export function fastSpawnAvailable(): boolean {
+  return loadFastSpawn() !== undefined;
+}
+
 /**
  * Compiles the addon with the C compiler and Node's own headers, when both are there. Best
  * effort: without it bwrap is started through child_process and prlimit(1), as safely but slower.
