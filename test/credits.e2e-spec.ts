@@ -72,6 +72,31 @@ describe('credits (e2e)', () => {
     expect(await ledgerSum(id)).toBe(10);
   });
 
+  it('a key debited moments ago runs its handler beside its debit; a failed debit is still the answer, and costs nothing', async () => {
+    const key = await t.createKey(3);
+    const id = await t.keyId(key);
+    const tallied = async () => (await call(`${t.url}/v1/echo/tallied`, { key })).body.tallied as number;
+    expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(201);
+    const before = await tallied();
+    // Another gateway instance drains the key meanwhile: this instance still believes 2 are left.
+    await t.db.query('UPDATE api_keys SET credits = 0 WHERE id = $1', [id]);
+    const drained = await call(`${t.url}/v1/echo/tally`, { key, body: {} });
+    expect(drained.status).toBe(402);
+    expect(drained.body).toMatchObject({ error: 'insufficient_credits' });
+    expect(await tallied()).toBe(before + 1);
+    // Now known to be short, the next call gets no head start: its handler does not run.
+    expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(402);
+    expect(await tallied()).toBe(before + 1);
+    await t.db.query('UPDATE api_keys SET credits = 3 WHERE id = $1', [id]);
+    expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(201);
+    expect(await tallied()).toBe(before + 2);
+    await t.db.query('UPDATE api_keys SET disabled = true WHERE id = $1', [id]);
+    const disabled = await call(`${t.url}/v1/echo/tally`, { key, body: {} });
+    expect(disabled.status).toBe(401);
+    expect(disabled.body.error).toBe('key_disabled');
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM credit_ledger WHERE key_id = $1 AND reason = 'debit'`, [id])).toMatchObject({ rows: [{ n: 2 }] });
+  });
+
   it('does not refund a user error, refunds a validation rejection', async () => {
     const key = await t.createKey(10);
     const id = await t.keyId(key);

@@ -1,15 +1,21 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Observable, catchError, from, mergeMap, throwError } from 'rxjs';
+import { Observable, catchError, from, lastValueFrom, mergeMap, of, throwError } from 'rxjs';
 import { ServiceRegistry } from '../catalog/service-registry.service';
 import { Principal } from '../keys/principal';
 import { requestIdOf } from '../http/request-id.middleware';
-import { Charge, CreditsService } from './credits.service';
+import { Charge, CreditsService, KeyCharge } from './credits.service';
 import { isRefundable } from './refund-policy';
 
 export const CREDITS_HEADER = 'X-Credits-Remaining';
 
-/** The charge step: debit before the service runs, refund when the failure is ours. */
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * The charge step: debit before the service's answer, refund when the failure is ours. A key
+ * debited moments ago with enough left (FundedKeys) has its handler start beside its debit; the
+ * answer still waits for the debit, and a failed debit is the answer (the handler's is dropped).
+ */
 @Injectable()
 export class CreditsInterceptor implements NestInterceptor {
   constructor(
@@ -23,15 +29,33 @@ export class CreditsInterceptor implements NestInterceptor {
     const principal = req.user as Principal | undefined;
     if (!route || route.cost === 0 || !principal) return next.handle();
     const res = context.switchToHttp().getResponse<Response>();
-    const requestId = requestIdOf(req);
-    const debited = await this.credits.debit({ keyHash: principal.keyHash, cost: route.cost, service: route.service, requestId });
+    const keyCharge: KeyCharge = { keyHash: principal.keyHash, cost: route.cost, service: route.service, requestId: requestIdOf(req) };
+    const release = this.credits.reserveHeadStart(principal.keyHash, route.cost);
+    if (!release) {
+      const charge = await this.debit(keyCharge, principal, res);
+      return this.refundOnFailure(next.handle(), charge, res);
+    }
+    const handled = settle(lastValueFrom(next.handle(), { defaultValue: undefined }));
+    let charge: Charge;
+    try {
+      charge = await this.debit(keyCharge, principal, res);
+    } finally {
+      release();
+    }
+    const outcome = await handled;
+    return this.refundOnFailure(outcome.ok ? of(outcome.value) : throwError(() => outcome.error), charge, res);
+  }
+
+  private async debit(c: KeyCharge, principal: Principal, res: Response): Promise<Charge> {
+    const debited = await this.credits.debit(c);
     principal.keyId = debited.keyId;
-    const charge: Charge = { keyId: debited.keyId, cost: route.cost, service: route.service, requestId };
     res.setHeader(CREDITS_HEADER, debited.balance);
-    return next.handle().pipe(
-      catchError((err: unknown) =>
-        from(this.refundIfOwed(err, charge, res)).pipe(mergeMap(() => throwError(() => err))),
-      ),
+    return { keyId: debited.keyId, cost: c.cost, service: c.service, requestId: c.requestId };
+  }
+
+  private refundOnFailure(answer: Observable<unknown>, charge: Charge, res: Response): Observable<unknown> {
+    return answer.pipe(
+      catchError((err: unknown) => from(this.refundIfOwed(err, charge, res)).pipe(mergeMap(() => throwError(() => err)))),
     );
   }
 
@@ -40,4 +64,11 @@ export class CreditsInterceptor implements NestInterceptor {
     const balance = await this.credits.refund(charge);
     if (!res.headersSent) res.setHeader(CREDITS_HEADER, balance);
   }
+}
+
+function settle(p: Promise<unknown>): Promise<Settled> {
+  return p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { KeysErrorCode, KeysException, disabledKey, unknownKey } from '../keys/keys.exception';
 import { LedgerPool } from '../database/ledger-pool';
 import { CreditsErrorCode, CreditsException } from './credits.exception';
+import { FundedKeys } from './funded-keys';
 import { LedgerEntry } from './ledger-entry.entity';
 
 export interface Charge {
@@ -27,13 +28,31 @@ export interface KeyCharge {
  */
 @Injectable()
 export class CreditsService {
+  private readonly funded = new FundedKeys();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly hotPath: LedgerPool,
   ) {}
 
+  /** A head start for the handler while this key's debit runs; see FundedKeys. */
+  reserveHeadStart(keyHash: string, cost: number): (() => void) | undefined {
+    return this.funded.reserve(keyHash, cost);
+  }
+
   /** Authenticates the key and debits it in one round trip: the paid path's only query. */
   async debit(c: KeyCharge): Promise<{ keyId: string; balance: number }> {
+    try {
+      const debited = await this.authenticateAndDebit(c);
+      this.funded.funded(c.keyHash, debited.balance);
+      return debited;
+    } catch (err) {
+      this.funded.forget(c.keyHash);
+      throw err;
+    }
+  }
+
+  private async authenticateAndDebit(c: KeyCharge): Promise<{ keyId: string; balance: number }> {
     const [row] = await this.hotPath.prepared<{ id: string; disabled: boolean; balance: number | null }>(
       'gateway_debit',
       `WITH k AS (SELECT id, disabled FROM api_keys WHERE key_hash = $1),
