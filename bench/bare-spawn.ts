@@ -14,6 +14,7 @@ export function runOnce(argv: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): Pro
   });
 }
 
-export function benchSpawn(argv: string[], n: number, env?: NodeJS.ProcessEnv): Promise<LatencyStats> {
-  return timeSequential(n, Math.min(5, n), () => runOnce(argv, env));
+/** n spawns, back to back, or each `paceMs` after the previous one ended. */
+export function benchSpawn(argv: string[], n: number, env?: NodeJS.ProcessEnv, paceMs = 0): Promise<LatencyStats> {
+  return timeSequential(n, Math.min(5, n), () => runOnce(argv, env), paceMs);
 }

@@ -22,8 +22,13 @@ export interface LanguageRow {
   /** One request at a time, back to back: the pool cannot refill in between, so most runs are cold. */
   backToBack: LatencyStats;
   baseline: string;
+  /** The baseline at the same pace as `e2e` (bare spawns; `docker run --rm` is only run back to back). */
   baselineP50: number;
+  /** e2e p50 / baselineP50: like for like. */
   ratio: number;
+  /** The bare spawn back to back, and e2e p50 against it. */
+  baselineBackToBackP50?: number;
+  ratioVsBackToBack?: number;
 }
 
 export interface ThroughputRow {
@@ -37,7 +42,10 @@ export interface ThroughputRow {
 
 export interface CoderunnerReport {
   failures: { backend: BackendName; error: string }[];
+  /** Back to back. */
   bare: Record<string, LatencyStats>;
+  /** Each `paceMs` after the previous one ended, as the paced e2e runs. */
+  barePaced: Record<string, LatencyStats>;
   dockerRunRm?: Record<string, LatencyStats>;
   latency: LanguageRow[];
   throughput: ThroughputRow[];
@@ -76,8 +84,14 @@ function poolRefilled(url: string, language: Language, waits: { count: number; m
 
 export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<CoderunnerReport> {
   const bare: Record<string, LatencyStats> = {};
-  for (const [lang, t] of Object.entries(TRIVIAL)) if (lang !== 'typescript') bare[lang] = await benchSpawn(t.bare, o.requests);
+  const barePaced: Record<string, LatencyStats> = {};
+  for (const [lang, t] of Object.entries(TRIVIAL)) {
+    if (lang === 'typescript') continue;
+    bare[lang] = await benchSpawn(t.bare, o.requests);
+    barePaced[lang] = await benchSpawn(t.bare, o.requests, undefined, o.paceMs);
+  }
   bare.typescript = bare.javascript;
+  barePaced.typescript = barePaced.javascript;
 
   let dockerRunRm: Record<string, LatencyStats> | undefined;
   if (o.backends.includes('docker')) {
@@ -106,16 +120,17 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
         const refillWaits = { count: 0, maxMs: 0 };
         const e2e = await timeSequential(o.requests, 5, once, o.paceMs, poolRefilled(gw.url, language as Language, refillWaits));
         const backToBack = await timeSequential(o.requests, 0, once);
-        const base = backend === 'docker' ? dockerRunRm![language] : bare[language];
+        const base = backend === 'docker' ? dockerRunRm![language] : barePaced[language];
         latency.push({
           backend,
           language,
           e2e,
           refillWaits,
           backToBack,
-          baseline: backend === 'docker' ? 'docker run --rm' : 'bare spawn',
+          baseline: backend === 'docker' ? 'docker run --rm' : `bare spawn, ${o.paceMs} ms apart`,
           baselineP50: base.p50,
           ratio: ratio(e2e.p50, base.p50),
+          ...(backend === 'docker' ? {} : { baselineBackToBackP50: bare[language].p50, ratioVsBackToBack: ratio(e2e.p50, bare[language].p50) }),
         });
       }
       if (o.throughputSeconds > 0) {
@@ -142,5 +157,5 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
       await gw.stop();
     }
   }
-  return { failures, bare, dockerRunRm, latency, throughput };
+  return { failures, bare, barePaced, dockerRunRm, latency, throughput };
 }

@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       baseline: r.baseline,
       'baseline p50': r.baselineP50,
       ratio: r.ratio,
+      'baseline back to back': r.baselineBackToBackP50 ?? '—',
+      'ratio to it': r.ratioVsBackToBack ?? '—',
     })),
   );
   console.table(coderunner.throughput);

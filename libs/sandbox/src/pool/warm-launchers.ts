@@ -104,8 +104,8 @@ _sandbox_finish(${doneFd ?? 'None'}, *_sandbox_launch(${doneFd ?? 'None'}))
  * Module.runMain() loads the main file as the real entry point (require.main, ESM, argv).
  * It runs from a tick of its own so no eval frames sit under the program's stack.
  * Before it signals ready it does once, on a probe file it then removes, what a run does
- * (parse a header, write a file, runMain, console.log to a sink), so that a run finds that code
- * compiled and the loader's caches warm. After the 'exit' event of a natural exit or
+ * (parse a header, write a file, runMain, console.log to a sink, an empty write to stdout, which
+ * puts no byte in the pipe), so that a run finds that code compiled and the loader's caches warm. After the 'exit' event of a natural exit or
  * process.exit() it exits at once, skipping the isolate teardown (~5 ms): with a done fd it
  * writes the status there and SIGKILLs itself (~1 ms sooner gone than process.reallyExit, which
  * still tears the platform down); without one, as process.exit() itself does. Not after an
@@ -170,6 +170,7 @@ const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
   delete require.cache[process.argv[1]];
   fs.rmSync(probeDir, { recursive: true });
   new console.Console(new Writable({ write: (chunk, encoding, done) => done() })).log(1);
+  process.stdout.write('');
   fs.writeSync(2, '\x06');
   const run = parseHeader(readExactly(readExactly(4).readUInt32BE(0)));
   writeFiles('/work', run.files);

@@ -8,7 +8,7 @@ const args = buildBwrapArgs({
   limits: DEFAULT_LIMITS_TABLE.defaults,
   fileNames: ['main.py', 'a/b/c.txt'],
   firstFileFd: 6,
-  infoFd: 3,
+  statusFd: 3,
   blockFd: 4,
   seccompFd: 5,
   argv: ['python3', 'main.py', '--flag'],

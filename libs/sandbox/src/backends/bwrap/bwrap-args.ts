@@ -15,7 +15,7 @@ export interface BwrapLayout {
   /** File names relative to /work, in the order of their fds. */
   fileNames: string[];
   firstFileFd: number;
-  infoFd: number;
+  statusFd: number;
   blockFd: number;
   seccompFd: number;
   argv: string[];
@@ -59,7 +59,7 @@ export function buildBwrapArgs(l: BwrapLayout): string[] {
   args.push(
     '--chdir', WORK_DIR,
     '--seccomp', String(l.seccompFd),
-    '--info-fd', String(l.infoFd),
+    '--json-status-fd', String(l.statusFd),
     '--block-fd', String(l.blockFd),
     '--',
     ...l.argv,

@@ -88,6 +88,21 @@ describeBwrap('BwrapBackend specifics', () => {
     expect(runCgroups()).toEqual([]);
   });
 
+  it('a warm bash run ends at bwrap’s exit status, before the sandbox is gone, with the status a cold run gets', async () => {
+    for (const code of ['sleep 30 & echo "$0"; exit 4', 'echo x; kill -9 $$']) {
+      const p = await prepareRun({ language: 'bash', code, limits });
+      if (p.kind !== 'run') throw new Error('unexpected compile result');
+      const sandbox = await backend.startWarm('bash', limits);
+      const outcome = await sandbox.deliver(p.run);
+      if (outcome.kind !== 'result') throw new Error(`not started: ${outcome.reason}`);
+      expect(outcome.settled).toBeInstanceOf(Promise);
+      const cold = await backend.execute(p.run);
+      expect(outcome.result).toMatchObject({ exitCode: cold.exitCode, signal: cold.signal, stdout: cold.stdout, stderr: cold.stderr, timedOut: false });
+      await outcome.settled;
+    }
+    for (const dir of runCgroups()) expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8')).toBe('');
+  });
+
   it('hides bwrap’s own environment and inherited descriptors', async () => {
     const r = await run(
       'python',

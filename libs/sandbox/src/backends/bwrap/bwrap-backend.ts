@@ -23,6 +23,7 @@ import { detectCgroups } from './cgroups/detect-cgroups';
 import { inheritedFds, isExecutable, userNamespaceProblem } from './host-checks';
 import { BwrapChild } from './bwrap-child';
 import { loadFastSpawn } from './native/fast-spawn-addon';
+import { BwrapStatus } from './bwrap-status';
 import { NativeChild } from './native/native-child';
 import { seccompFilterBytes, seccompSupported } from './seccomp-filter';
 
@@ -171,7 +172,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       limits: run.limits,
       fileNames: run.files.map((f) => f.name),
       firstFileFd: FD.firstFile,
-      infoFd: FD.info,
+      statusFd: FD.status,
       blockFd: FD.block,
       seccompFd: FD.seccomp,
       argv: run.argv,
@@ -244,7 +245,7 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
         nsInitPid = pid;
         onNamespace(NamespaceHold.take(pid));
       };
-      releaseIntoCgroup(child, pipes[FD.info], pipes[FD.block], cgRun, onInit).then(
+      releaseIntoCgroup(child, new BwrapStatus(pipes[FD.status]), pipes[FD.block], cgRun, onInit).then(
         () => {
           released = true;
           clearTimeout(setupTimer);

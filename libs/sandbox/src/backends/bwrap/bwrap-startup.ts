@@ -1,47 +1,30 @@
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { BwrapChild } from './bwrap-child';
+import { BwrapStatus } from './bwrap-status';
 import { CgroupRun } from './cgroups/cgroup-run';
 
 /**
- * Reads bwrap's --info-fd, puts bwrap and its namespace init into the run's cgroup, then
- * writes the --block-fd so the command starts only once it is limited. Resolves with the
- * namespace init's pid (reported through `onPid` as soon as it is known, for kills).
+ * Once bwrap reports its namespace init's pid, puts bwrap and the init into the run's cgroup,
+ * then writes the --block-fd so the command starts only once it is limited. Resolves with the
+ * init's pid (reported through `onPid` as soon as it is known, for kills).
  */
-export function releaseIntoCgroup(
+export async function releaseIntoCgroup(
   child: BwrapChild,
-  info: Readable,
+  status: BwrapStatus,
   block: Writable,
   cgRun: CgroupRun,
   onPid: (nsInitPid: number) => void,
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    let done = false;
-    info.on('data', (chunk: Buffer) => {
-      if (done) return;
-      text += chunk.toString('utf8');
-      let parsed: { 'child-pid'?: unknown };
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return;
-      }
-      done = true;
-      const pid = parsed['child-pid'];
-      if (typeof pid !== 'number' || child.pid === undefined) {
-        reject(new Error(`bubblewrap reported no child pid: ${text.slice(0, 200)}`));
-        return;
-      }
-      onPid(pid);
-      Promise.all([cgRun.attach(child.pid), cgRun.attach(pid)]).then(
-        () => {
-          block.end('1');
-          resolve(pid);
-        },
-        (err: Error) => reject(new Error(`cgroup attach failed: ${err.message}`)),
-      );
-    });
-  });
+  const pid = await status.childPid;
+  if (child.pid === undefined) throw new Error('bubblewrap has no pid');
+  onPid(pid);
+  try {
+    await Promise.all([cgRun.attach(child.pid), cgRun.attach(pid)]);
+  } catch (err) {
+    throw new Error(`cgroup attach failed: ${(err as Error).message}`);
+  }
+  block.end('1');
+  return pid;
 }
 
 /**

@@ -9,6 +9,7 @@ import { PreparedRun } from '../sandbox-backend';
 import { BwrapChild } from './bwrap-child';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { DonePipe, hasDonePipe } from './done-pipe';
+import { BwrapStatus } from './bwrap-status';
 import { drainSocket } from './drain-socket';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup, signalBwrap } from './bwrap-startup';
@@ -28,10 +29,11 @@ const DRAIN_SLACK_BYTES = 64 * 1024;
  * command is a launcher blocked on fd 0. Its handshake is on stderr: READY_BYTE once loaded,
  * STARTED_BYTE once the delivered files are written, just before user code; everything after
  * that on stdout/stderr is the program's. The python and node launchers report the program's
- * status on FD.done once it has finished: the run's result is then known (what it wrote is in
- * the pipes' buffers) while its interpreter and sandbox are still being torn down. bwrap and its
- * namespace init are SIGKILLed at the report; once bwrap is gone, release() kills whatever is
- * left in the cgroup and removes it, after the result (the `settled` of the outcome).
+ * status on FD.done once it has finished, and bwrap reports the exit status of its command on
+ * FD.status as soon as it has exited: either way the run's result is then known (what it wrote
+ * is in the pipes' buffers) while its interpreter and sandbox are still being torn down. bwrap
+ * and its namespace init are SIGKILLed once the result is on its way; once bwrap is gone,
+ * release() kills whatever is left in the cgroup and removes it (the `settled` of the outcome).
  */
 export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
@@ -44,6 +46,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   private readyWaiter?: { resolve: () => void; reject: (err: Error) => void };
   private released?: Promise<void>;
   private readonly done?: DonePipe;
+  private readonly status: BwrapStatus;
 
   private constructor(
     readonly runtime: WarmRuntime,
@@ -68,6 +71,8 @@ export class BwrapWarmSandbox implements WarmSandbox {
     child.stdout!.on('data', (c: Buffer) => this.handshake.stdout(c));
     child.stderr!.on('data', (c: Buffer) => this.handshake.stderr(c));
     if (hasDonePipe(runtime)) this.done = new DonePipe(pipes[FD.done] as unknown as Socket);
+    this.status = new BwrapStatus(pipes[FD.status]);
+    this.status.childPid.catch(() => undefined);
     void this.closed.then(() => this.onClose());
   }
 
@@ -106,7 +111,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
       this.nsInitPid = pid;
       this.ns = NamespaceHold.take(pid);
     };
-    const released = releaseIntoCgroup(this.child, pipes[FD.info], pipes[FD.block], this.cgRun, onInit);
+    const released = releaseIntoCgroup(this.child, this.status, pipes[FD.block], this.cgRun, onInit);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no readiness handshake within ${timeoutMs} ms`)), timeoutMs);
@@ -119,6 +124,8 @@ export class BwrapWarmSandbox implements WarmSandbox {
     // Idle costs nothing, so the CPU used so far is exactly the start-up: subtracted from the run.
     this.cpuBaselineMs = (await this.cgRun.stats()).cpuTimeMs ?? 0;
     await this.cgRun.resetMemoryPeak();
+    // The low weight was for the start-up; raised now, off the run's path (the write costs 0.1-0.7 ms).
+    await this.cgRun.setBackground(false);
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     this.state = 'idle';
   }
@@ -126,7 +133,6 @@ export class BwrapWarmSandbox implements WarmSandbox {
   async deliver(run: PreparedRun): Promise<WarmOutcome> {
     if (this.state !== 'idle') return { kind: 'not-started', reason: `warm sandbox is ${this.state}` };
     this.state = 'delivered';
-    await this.cgRun.setBackground(false);
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
     let timedOut = false;
     const started = performance.now();
@@ -137,6 +143,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     this.child.stdin!.end(encodeWarmFrame(run));
     const end = await Promise.race([
       this.closed.then((exit) => ({ exit, reported: false })),
+      this.status.exitCode.then((code) => ({ exit: { code, signal: null }, reported: true })),
       ...(this.done ? [this.done.report.then((code) => ({ exit: { code, signal: null }, reported: true }))] : []),
     ]);
     clearTimeout(wallTimer);
@@ -146,22 +153,24 @@ export class BwrapWarmSandbox implements WarmSandbox {
       const max = run.limits.outputBytes + DRAIN_SLACK_BYTES;
       drainSocket(this.child.stdout!, max, (c) => this.handshake.stdout(c));
       drainSocket(this.child.stderr!, max, (c) => this.handshake.stderr(c));
-      this.done!.settle();
-      // No SIGKILL rounds over the cgroup meanwhile: on 2 cores they spun beside the reply.
-      // release() sweeps whatever is left once bwrap is gone.
-      signalBwrap(this.child, this.nsInitPid);
-    } else {
-      // The node launcher SIGKILLs itself after its report, which may not have been read yet.
-      const status = this.done?.settle();
-      if (status !== undefined && !timedOut) exit = { code: status, signal: null };
     }
+    // The node launcher SIGKILLs itself after its report, which may not have been read yet.
+    const status = this.done?.settle();
+    if (status !== undefined && !timedOut) exit = { code: status, signal: null };
     if (this.handshake.ack !== 'started') {
+      this.kill();
       await this.closed;
       await this.release().catch(() => undefined);
       const why = this.handshake.launcherText || `exit ${exit.code ?? exit.signal}`;
       return { kind: 'not-started', reason: `the launcher did not take the run: ${why.trim().slice(0, 300)}` };
     }
-    const result = bwrapResult(exit, { stdout, stderr, timedOut, durationMs }, await this.cgRun.stats(), this.cpuBaselineMs);
+    // Read before the kill below, whose teardown on the other core slowed these reads down.
+    const stats = await this.cgRun.stats();
+    // After the reply is on its way (the kill syscalls cost ~0.2 ms here), and without SIGKILL
+    // rounds over the cgroup meanwhile: on 2 cores they spun beside the reply. release() sweeps
+    // whatever is left once bwrap is gone.
+    if (end.reported) setImmediate(() => signalBwrap(this.child, this.nsInitPid));
+    const result = bwrapResult(exit, { stdout, stderr, timedOut, durationMs }, stats, this.cpuBaselineMs);
     if (!end.reported) {
       await this.release();
       return { kind: 'result', result };

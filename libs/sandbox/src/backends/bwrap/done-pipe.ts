@@ -6,6 +6,7 @@ import { drainSocket } from './drain-socket';
 /**
  * Python and node report on a done pipe. Bash does not: any command of the launcher after the
  * script would run the script's DEBUG, ERR and EXIT traps at a point a cold run never reaches.
+ * Its run ends at bwrap's own exit status report instead (BwrapStatus).
  */
 export const hasDonePipe = (runtime: WarmRuntime): boolean => runtime !== 'bash';
 
