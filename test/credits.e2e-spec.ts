@@ -90,11 +90,29 @@ describe('credits (e2e)', () => {
     await t.db.query('UPDATE api_keys SET credits = 3 WHERE id = $1', [id]);
     expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(201);
     expect(await tallied()).toBe(before + 2);
+    // A handler's own failure does not hide a failed debit.
+    await t.db.query('UPDATE api_keys SET credits = 0 WHERE id = $1', [id]);
+    expect((await call(`${t.url}/v1/echo/crash`, { key, body: {} })).status).toBe(402);
+    await t.db.query('UPDATE api_keys SET credits = 3 WHERE id = $1', [id]);
+    expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(201);
     await t.db.query('UPDATE api_keys SET disabled = true WHERE id = $1', [id]);
     const disabled = await call(`${t.url}/v1/echo/tally`, { key, body: {} });
     expect(disabled.status).toBe(401);
     expect(disabled.body.error).toBe('key_disabled');
-    expect(await t.db.query(`SELECT count(*)::int AS n FROM credit_ledger WHERE key_id = $1 AND reason = 'debit'`, [id])).toMatchObject({ rows: [{ n: 2 }] });
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM credit_ledger WHERE key_id = $1 AND reason = 'debit'`, [id])).toMatchObject({ rows: [{ n: 3 }] });
+  });
+
+  it('a key disabled through the admin API gets no head start on this gateway', async () => {
+    const key = await t.createKey(5);
+    const id = await t.keyId(key);
+    const tallied = async () => (await call(`${t.url}/v1/echo/tallied`, { key })).body.tallied as number;
+    expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(201);
+    const before = await tallied();
+    const admin = { authorization: `Bearer ${t.adminToken}` };
+    expect((await call(`${t.url}/admin/keys/${id}`, { method: 'PATCH', headers: admin, body: { disabled: true } })).status).toBe(200);
+    expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(401);
+    await call(`${t.url}/admin/keys/${id}`, { method: 'PATCH', headers: admin, body: { disabled: false } });
+    expect(await tallied()).toBe(before);
   });
 
   it('does not refund a user error, refunds a validation rejection', async () => {

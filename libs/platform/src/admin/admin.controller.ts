@@ -48,7 +48,9 @@ export class AdminController {
 
   @Patch(':id')
   async update(@Param('id', uuid) id: string, @Body() dto: UpdateKeyDto) {
-    return view(await this.keys.setDisabled(id, dto.disabled));
+    const key = await this.keys.setDisabled(id, dto.disabled);
+    if (dto.disabled) this.credits.forgetKey(id);
+    return view(key);
   }
 
   @Post(':id/credits')

@@ -15,6 +15,7 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
  * The charge step: debit before the service's answer, refund when the failure is ours. A key
  * debited moments ago with enough left (FundedKeys) has its handler start beside its debit; the
  * answer still waits for the debit, and a failed debit is the answer (the handler's is dropped).
+ * Paid handlers answer with one value (the last one counts), as every service route here does.
  */
 @Injectable()
 export class CreditsInterceptor implements NestInterceptor {

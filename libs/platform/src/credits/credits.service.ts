@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { KeysErrorCode, KeysException, disabledKey, unknownKey } from '../keys/keys.exception';
 import { LedgerPool } from '../database/ledger-pool';
 import { CreditsErrorCode, CreditsException } from './credits.exception';
-import { FundedKeys } from './funded-keys';
+import { FundedDebit, FundedKeys } from './funded-keys';
 import { LedgerEntry } from './ledger-entry.entity';
 
 export interface Charge {
@@ -42,18 +42,24 @@ export class CreditsService {
 
   /** Authenticates the key and debits it in one round trip: the paid path's only query. */
   async debit(c: KeyCharge): Promise<{ keyId: string; balance: number }> {
+    const started = this.funded.begin();
     try {
       const debited = await this.authenticateAndDebit(c);
-      this.funded.funded(c.keyHash, debited.balance);
-      return debited;
+      this.funded.funded(c.keyHash, started, debited);
+      return { keyId: debited.keyId, balance: debited.balance };
     } catch (err) {
       this.funded.forget(c.keyHash);
       throw err;
     }
   }
 
-  private async authenticateAndDebit(c: KeyCharge): Promise<{ keyId: string; balance: number }> {
-    const [row] = await this.hotPath.prepared<{ id: string; disabled: boolean; balance: number | null }>(
+  /** An admin disabled the key or took credits from it: no more head starts on what this process last saw. */
+  forgetKey(keyId: string): void {
+    this.funded.forgetKeyId(keyId);
+  }
+
+  private async authenticateAndDebit(c: KeyCharge): Promise<FundedDebit> {
+    const [row] = await this.hotPath.prepared<{ id: string; disabled: boolean; balance: number | null; ledger_id: string | null }>(
       'gateway_debit',
       `WITH k AS (SELECT id, disabled FROM api_keys WHERE key_hash = $1),
        d AS (
@@ -63,9 +69,9 @@ export class CreditsService {
        ),
        l AS (
          INSERT INTO credit_ledger (key_id, delta, balance_after, reason, service, request_id)
-         SELECT id, -$2::int, credits, 'debit', $3, $4 FROM d RETURNING balance_after
+         SELECT id, -$2::int, credits, 'debit', $3, $4 FROM d RETURNING id, balance_after
        )
-       SELECT k.id, k.disabled, (SELECT balance_after FROM l) AS balance FROM k`,
+       SELECT k.id, k.disabled, l.balance_after AS balance, l.id AS ledger_id FROM k LEFT JOIN l ON true`,
       [c.keyHash, c.cost, c.service, c.requestId],
     );
     if (!row) throw unknownKey();
@@ -75,7 +81,7 @@ export class CreditsService {
         cost: c.cost,
       });
     }
-    return { keyId: row.id, balance: row.balance };
+    return { keyId: row.id, balance: row.balance, ledgerId: BigInt(row.ledger_id!) };
   }
 
   async refund(c: Charge): Promise<number> {
@@ -84,7 +90,9 @@ export class CreditsService {
 
   /** Admin grant (delta > 0) or revoke (delta < 0); never below zero. */
   async adjust(keyId: string, delta: number, reason: string): Promise<number> {
-    return this.move(keyId, delta, `admin: ${reason}`, null, null);
+    const balance = await this.move(keyId, delta, `admin: ${reason}`, null, null);
+    if (delta < 0) this.forgetKey(keyId);
+    return balance;
   }
 
   private async move(keyId: string, delta: number, reason: string, service: string | null, requestId: string | null): Promise<number> {
