@@ -81,9 +81,19 @@ describeBwrap('BwrapBackend specifics', () => {
         .map((e) => join(dir, e.name)),
     );
 
+  /** A run's cgroup is removed in the background once empty: gone counts as empty. */
+  const procsOf = (dir: string): string => {
+    try {
+      return readFileSync(join(dir, 'cgroup.procs'), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+      throw err;
+    }
+  };
+
   it('empties every per-run cgroup before execute() resolves, and removes them once drain() resolves', async () => {
     await Promise.all([run('bash', 'sleep 0.2 & echo x'), run('bash', 'sleep 5 & exit 0')]);
-    for (const dir of runCgroups()) expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8')).toBe('');
+    for (const dir of runCgroups()) expect(procsOf(dir)).toBe('');
     await backend.drain();
     expect(runCgroups()).toEqual([]);
   });
@@ -100,7 +110,7 @@ describeBwrap('BwrapBackend specifics', () => {
       expect(outcome.result).toMatchObject({ exitCode: cold.exitCode, signal: cold.signal, stdout: cold.stdout, stderr: cold.stderr, timedOut: false });
       await outcome.settled;
     }
-    for (const dir of runCgroups()) expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8')).toBe('');
+    for (const dir of runCgroups()) expect(procsOf(dir)).toBe('');
   });
 
   it('hides bwrap’s own environment and inherited descriptors', async () => {
@@ -110,7 +120,7 @@ describeBwrap('BwrapBackend specifics', () => {
     );
     const [environ, fds] = r.stdout.trim().split('\n');
     expect(environ).toBe("b''");
-    for (const m of fds.matchAll(/'([^']+)'\)/g)) expect(m[1]).toMatch(/^(socket|pipe):|^\/proc\//);
+    expect(fds).toBe('[]');
   });
 
   it('the program sees uid/gid 65534 and no supplementary groups', async () => {

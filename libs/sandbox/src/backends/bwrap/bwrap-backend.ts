@@ -222,12 +222,11 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
         reject(new SandboxError(SandboxErrorCode.Internal, `cannot start bubblewrap: ${(err as Error).message}`));
         return;
       }
-      let nsInitPid: number | undefined;
       let released = false;
       let timedOut = false;
       let settled = false;
       let wallTimer: NodeJS.Timeout | undefined;
-      const killTree = () => killBwrap(child, nsInitPid, cgRun);
+      const killTree = () => killBwrap(child, cgRun);
       const setupTimer = setTimeout(() => {
         if (!released) killTree();
       }, SETUP_TIMEOUT_MS);
@@ -242,7 +241,6 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
       run.files.forEach((f, i) => pipes[FD.firstFile + i].end(f.content));
 
       const onInit = (pid: number) => {
-        nsInitPid = pid;
         onNamespace(NamespaceHold.take(pid));
       };
       releaseIntoCgroup(child, new BwrapStatus(pipes[FD.status]), pipes[FD.block], cgRun, onInit).then(

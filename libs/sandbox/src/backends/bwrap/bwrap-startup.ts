@@ -28,24 +28,18 @@ export async function releaseIntoCgroup(
 }
 
 /**
- * SIGKILL to bwrap and its namespace init, which takes every process of the namespace with it.
- * Through the child handle, a no-op once bwrap is reaped; the init (reaped by bwrap) only while
- * bwrap lives, so neither signal can reach a recycled pid.
+ * SIGKILL to bwrap; --die-with-parent then takes its namespace init, and so every process of
+ * the namespace, with it. Only through the child handle, a no-op once bwrap is reaped: the init
+ * itself is not signalled by pid, since once bwrap has exited the host may have reaped it and
+ * its pid may be recycled.
  */
-export function signalBwrap(child: BwrapChild, nsInitPid: number | undefined): void {
+export function signalBwrap(child: BwrapChild): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  if (nsInitPid !== undefined) {
-    try {
-      process.kill(nsInitPid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
   child.kill('SIGKILL');
 }
 
 /** signalBwrap(), then SIGKILL rounds over the cgroup until it is empty (at most 1 s). */
-export function killBwrap(child: BwrapChild, nsInitPid: number | undefined, cgRun: CgroupRun): void {
-  signalBwrap(child, nsInitPid);
+export function killBwrap(child: BwrapChild, cgRun: CgroupRun): void {
+  signalBwrap(child);
   void cgRun.killAll(1000);
 }

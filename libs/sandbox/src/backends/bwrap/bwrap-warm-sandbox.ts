@@ -32,13 +32,12 @@ const DRAIN_SLACK_BYTES = 64 * 1024;
  * status on FD.done once it has finished, and bwrap reports the exit status of its command on
  * FD.status as soon as it has exited: either way the run's result is then known (what it wrote
  * is in the pipes' buffers) while its interpreter and sandbox are still being torn down. bwrap
- * and its namespace init are SIGKILLed once the result is on its way; once bwrap is gone,
+ * (and with it its namespace) is SIGKILLed once the result is on its way; once bwrap is gone,
  * release() kills whatever is left in the cgroup and removes it (the `settled` of the outcome).
  */
 export class BwrapWarmSandbox implements WarmSandbox {
   private state: State = 'starting';
   private readonly handshake: LauncherHandshake;
-  private nsInitPid?: number;
   private ns?: NamespaceHold;
   private cpuBaselineMs = 0;
   private readonly closed: Promise<BwrapExit>;
@@ -108,7 +107,6 @@ export class BwrapWarmSandbox implements WarmSandbox {
     pipes[FD.seccomp].end(seccompFilterBytes());
     const ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     const onInit = (pid: number) => {
-      this.nsInitPid = pid;
       this.ns = NamespaceHold.take(pid);
     };
     const released = releaseIntoCgroup(this.child, this.status, pipes[FD.block], this.cgRun, onInit);
@@ -169,7 +167,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     // After the reply is on its way (the kill syscalls cost ~0.2 ms here), and without SIGKILL
     // rounds over the cgroup meanwhile: on 2 cores they spun beside the reply. release() sweeps
     // whatever is left once bwrap is gone.
-    if (end.reported) setImmediate(() => signalBwrap(this.child, this.nsInitPid));
+    if (end.reported) setImmediate(() => signalBwrap(this.child));
     const result = bwrapResult(exit, { stdout, stderr, timedOut, durationMs }, stats, this.cpuBaselineMs);
     if (!end.reported) {
       await this.release();
@@ -188,7 +186,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
   }
 
   private kill(): void {
-    killBwrap(this.child, this.nsInitPid, this.cgRun);
+    killBwrap(this.child, this.cgRun);
   }
 
   /** Every process of the cgroup gone (then the cgroup is removed in the background); once. */
