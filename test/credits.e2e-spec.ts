@@ -72,12 +72,17 @@ describe('credits (e2e)', () => {
     expect(await ledgerSum(id)).toBe(10);
   });
 
-  it('a key debited moments ago runs its handler beside its debit; a failed debit is still the answer, and costs nothing', async () => {
-    const key = await t.createKey(3);
+  /** A key with `credits`, debited once by a call of the tally route, and how to read the tally. */
+  const fundedTallyKey = async (credits: number) => {
+    const key = await t.createKey(credits);
     const id = await t.keyId(key);
     const tallied = async () => (await call(`${t.url}/v1/echo/tallied`, { key })).body.tallied as number;
     expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(201);
-    const before = await tallied();
+    return { key, id, tallied, before: await tallied() };
+  };
+
+  it('a key debited moments ago runs its handler beside its debit; a failed debit is still the answer, and costs nothing', async () => {
+    const { key, id, tallied, before } = await fundedTallyKey(3);
     // Another gateway instance drains the key meanwhile: this instance still believes 2 are left.
     await t.db.query('UPDATE api_keys SET credits = 0 WHERE id = $1', [id]);
     const drained = await call(`${t.url}/v1/echo/tally`, { key, body: {} });
@@ -103,11 +108,7 @@ describe('credits (e2e)', () => {
   });
 
   it('a key disabled through the admin API gets no head start on this gateway', async () => {
-    const key = await t.createKey(5);
-    const id = await t.keyId(key);
-    const tallied = async () => (await call(`${t.url}/v1/echo/tallied`, { key })).body.tallied as number;
-    expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(201);
-    const before = await tallied();
+    const { key, id, tallied, before } = await fundedTallyKey(5);
     const admin = { authorization: `Bearer ${t.adminToken}` };
     expect((await call(`${t.url}/admin/keys/${id}`, { method: 'PATCH', headers: admin, body: { disabled: true } })).status).toBe(200);
     expect((await call(`${t.url}/v1/echo/tally`, { key, body: {} })).status).toBe(401);
