@@ -108,6 +108,8 @@ describeBwrap('BwrapBackend specifics', () => {
       expect(outcome.settled).toBeInstanceOf(Promise);
       const cold = await backend.execute(p.run);
       expect(outcome.result).toMatchObject({ exitCode: cold.exitCode, signal: cold.signal, stdout: cold.stdout, stderr: cold.stderr, timedOut: false });
+      expect(outcome.result.memoryPeakKb).toBeGreaterThan(0);
+      expect(outcome.result.cpuTimeMs).toBeGreaterThanOrEqual(0);
       await outcome.settled;
     }
     for (const dir of runCgroups()) expect(procsOf(dir)).toBe('');

@@ -122,6 +122,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     // Idle costs nothing, so the CPU used so far is exactly the start-up: subtracted from the run.
     this.cpuBaselineMs = (await this.cgRun.stats()).cpuTimeMs ?? 0;
     await this.cgRun.resetMemoryPeak();
+    this.cgRun.openStats();
     // The low weight was for the start-up; raised now, off the run's path (the write costs 0.1-0.7 ms).
     await this.cgRun.setBackground(false);
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);

@@ -8,6 +8,8 @@ export interface CgroupStats {
 export interface CgroupRun {
   attach(pid: number): Promise<void>;
   stats(): Promise<CgroupStats>;
+  /** Opens the files stats() reads, so that reading them later is all it costs; closed by remove(). */
+  openStats(): void;
   /** Background: a tiny CPU weight, so a warm sandbox starting up never slows live runs. */
   setBackground(background: boolean): Promise<void>;
   /** Peak memory from now on (best effort: cgroup v2 before Linux 6.12 cannot reset it). */

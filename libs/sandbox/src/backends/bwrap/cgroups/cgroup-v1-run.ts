@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyedValue, killPids, readNumber, readPids, readText, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
+import { keyedValue, killPids, readPids, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
 import { CgroupRun, CgroupStats } from './cgroup-run';
+import { StatFiles } from './stat-files';
 
 /** dirs: controller → this run's directory in that v1 hierarchy. */
 export class CgroupV1Run implements CgroupRun {
+  private readonly statFiles = new StatFiles();
+
   constructor(private readonly dirs: ReadonlyMap<string, string>) {}
 
   /**
@@ -17,13 +20,12 @@ export class CgroupV1Run implements CgroupRun {
   }
 
   async stats(): Promise<CgroupStats> {
-    const mem = this.dirs.get('memory')!;
-    const cpuacct = this.dirs.get('cpuacct');
+    const [oomControlFile, failcntFile, peakFile, cpuFile] = this.statPaths();
     const [oomControl, failcnt, peak, cpuNs] = await Promise.all([
-      readText(join(mem, 'memory.oom_control')),
-      readNumber(join(mem, 'memory.failcnt')),
-      readNumber(join(mem, 'memory.max_usage_in_bytes')),
-      cpuacct ? readNumber(join(cpuacct, 'cpuacct.usage')) : undefined,
+      this.statFiles.read(oomControlFile),
+      this.statFiles.readNumber(failcntFile),
+      this.statFiles.readNumber(peakFile),
+      cpuFile ? this.statFiles.readNumber(cpuFile) : undefined,
     ]);
     const oomKills = keyedValue(oomControl, 'oom_kill');
     return {
@@ -32,6 +34,21 @@ export class CgroupV1Run implements CgroupRun {
       memoryPeakKb: peak !== undefined ? Math.round(peak / 1024) : undefined,
       cpuTimeMs: cpuNs !== undefined ? Math.round(cpuNs / 1e6) : undefined,
     };
+  }
+
+  openStats(): void {
+    this.statFiles.open(this.statPaths().filter((p): p is string => p !== undefined));
+  }
+
+  private statPaths(): [string, string, string, string | undefined] {
+    const mem = this.dirs.get('memory')!;
+    const cpuacct = this.dirs.get('cpuacct');
+    return [
+      join(mem, 'memory.oom_control'),
+      join(mem, 'memory.failcnt'),
+      join(mem, 'memory.max_usage_in_bytes'),
+      cpuacct ? join(cpuacct, 'cpuacct.usage') : undefined,
+    ];
   }
 
   async setBackground(background: boolean): Promise<void> {
@@ -65,6 +82,7 @@ export class CgroupV1Run implements CgroupRun {
   }
 
   async remove(): Promise<void> {
+    this.statFiles.close();
     for (const dir of this.uniqueDirs()) await removeCgroupDir(dir);
   }
 

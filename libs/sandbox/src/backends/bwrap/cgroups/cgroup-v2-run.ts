@@ -1,12 +1,14 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyedValue, killPids, readNumber, readPids, readText, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
+import { keyedValue, killPids, readNumber, readPids, removeCgroupDir, sleep, writeValue } from './cgroup-fs';
 import { CgroupRun, CgroupStats } from './cgroup-run';
+import { StatFiles } from './stat-files';
 
 export class CgroupV2Run implements CgroupRun {
   /** memory.peak opened for a reset: since Linux 6.12 a reset holds only for reads through that fd. */
   private peakFd?: number;
+  private readonly statFiles = new StatFiles();
 
   constructor(private readonly dir: string) {}
 
@@ -17,9 +19,9 @@ export class CgroupV2Run implements CgroupRun {
 
   async stats(): Promise<CgroupStats> {
     const [events, peak, cpuStat] = await Promise.all([
-      readText(join(this.dir, 'memory.events')),
+      this.statFiles.read(join(this.dir, 'memory.events')),
       this.peakFd !== undefined ? readPeakFd(this.peakFd) : readNumber(join(this.dir, 'memory.peak')),
-      readText(join(this.dir, 'cpu.stat')),
+      this.statFiles.read(join(this.dir, 'cpu.stat')),
     ]);
     const cpuUsec = keyedValue(cpuStat, 'usage_usec');
     return {
@@ -27,6 +29,10 @@ export class CgroupV2Run implements CgroupRun {
       memoryPeakKb: peak !== undefined ? Math.round(peak / 1024) : undefined,
       cpuTimeMs: cpuUsec !== undefined ? Math.round(cpuUsec / 1000) : undefined,
     };
+  }
+
+  openStats(): void {
+    this.statFiles.open([join(this.dir, 'memory.events'), join(this.dir, 'cpu.stat')]);
   }
 
   async setBackground(background: boolean): Promise<void> {
@@ -73,6 +79,7 @@ export class CgroupV2Run implements CgroupRun {
 
   async remove(): Promise<void> {
     this.closePeakFd();
+    this.statFiles.close();
     await removeCgroupDir(this.dir);
   }
 
