@@ -54,7 +54,11 @@ export async function readText(file: string): Promise<string | undefined> {
 }
 
 export async function readNumber(file: string): Promise<number | undefined> {
-  const text = await readText(file);
+  return parseNumber(await readText(file));
+}
+
+/** A cgroupfs file holding one number (e.g. `memory.peak`), or undefined. */
+export function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text.trim());
   return Number.isFinite(n) ? n : undefined;

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { readText } from './cgroup-fs';
+import { parseNumber, readText } from './cgroup-fs';
 
 const MAX_STAT_BYTES = 4096;
 
@@ -35,10 +35,7 @@ export class StatFiles {
   }
 
   async readNumber(path: string): Promise<number | undefined> {
-    const text = await this.read(path);
-    if (text === undefined) return undefined;
-    const n = Number(text.trim());
-    return Number.isFinite(n) ? n : undefined;
+    return parseNumber(await this.read(path));
   }
 
   close(): void {
