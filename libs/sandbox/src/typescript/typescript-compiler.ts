@@ -18,10 +18,9 @@ function isTransformFailure(err: unknown): err is { errors: Message[] } {
   return typeof err === 'object' && err !== null && Array.isArray((err as { errors?: unknown }).errors);
 }
 
-/** minifyWhitespace: output no larger than the source whatever its nesting, but all on one line. */
-async function esbuildOnce(source: string, file: string, format: 'cjs' | 'esm', minifyWhitespace = false): Promise<CompileOutcome> {
+async function esbuildOnce(source: string, file: string, format: 'cjs' | 'esm'): Promise<CompileOutcome> {
   try {
-    const out = await transform(source, { loader: 'ts', format, target: 'node20', sourcefile: file, logLevel: 'silent', minifyWhitespace });
+    const out = await transform(source, { loader: 'ts', format, target: 'node20', sourcefile: file, logLevel: 'silent' });
     return { ok: true, code: out.code, esm: format === 'esm' };
   } catch (err) {
     if (!isTransformFailure(err)) throw err;
@@ -30,11 +29,11 @@ async function esbuildOnce(source: string, file: string, format: 'cjs' | 'esm', 
   }
 }
 
-async function esbuildCompile(source: string, file: string, minifyWhitespace = false): Promise<CompileOutcome> {
-  const cjs = await esbuildOnce(source, file, 'cjs', minifyWhitespace);
+async function esbuildCompile(source: string, file: string): Promise<CompileOutcome> {
+  const cjs = await esbuildOnce(source, file, 'cjs');
   // Top-level await only exists in ES modules; keep CommonJS (require) for everything else.
   if (!cjs.ok && /top-level await/i.test(cjs.message)) {
-    const esm = await esbuildOnce(source, file, 'esm', minifyWhitespace);
+    const esm = await esbuildOnce(source, file, 'esm');
     if (esm.ok) return esm;
   }
   return cjs;
@@ -43,25 +42,16 @@ async function esbuildCompile(source: string, file: string, minifyWhitespace = f
 /** esbuild's worst case for a source whose nesting could not be measured: 134 MB of output. */
 const UNMEASURED_MAX_CHARS = 16 * 1024;
 
-interface Refusal {
-  measured: boolean;
-  message: string;
-}
-
-/** Why a source is not compiled as it is, if it is not: its output could grow out of all proportion. */
-function refusal(source: string, file: string, answer: SwcAnswer | null): Refusal | undefined {
+/** Why a source is not compiled at all, if it is not: its output could grow out of all proportion. */
+function refusal(source: string, file: string, answer: SwcAnswer | null): string | undefined {
   const kib = (n: number) => `${n / 1024} KiB`;
-  if (source.length > TS_MAX_SOURCE_CHARS) {
-    return { measured: true, message: `${file}: TypeScript sources over ${kib(TS_MAX_SOURCE_CHARS)} are not compiled\n` };
-  }
+  if (source.length > TS_MAX_SOURCE_CHARS) return `${file}: TypeScript sources over ${kib(TS_MAX_SOURCE_CHARS)} are not compiled\n`;
   const depth = answer ? answer.depth : mayNestTooDeep(source) ? null : undefined;
   if (typeof depth === 'number' && depth > TS_MAX_NESTING) {
-    const message = `${file}: nested ${depth} levels deep; TypeScript is compiled up to ${TS_MAX_NESTING} levels of blocks, bodies and literals\n`;
-    return { measured: true, message };
+    return `${file}: nested ${depth} levels deep; TypeScript is compiled up to ${TS_MAX_NESTING} levels of blocks, bodies and literals\n`;
   }
   if (depth === null && source.length > UNMEASURED_MAX_CHARS) {
-    const message = `${file}: its nesting could not be measured, and TypeScript sources over ${kib(UNMEASURED_MAX_CHARS)} are compiled only once it is\n`;
-    return { measured: false, message };
+    return `${file}: its nesting could not be measured, and TypeScript sources over ${kib(UNMEASURED_MAX_CHARS)} are compiled only once it is\n`;
   }
   return undefined;
 }
@@ -69,17 +59,11 @@ function refusal(source: string, file: string, answer: SwcAnswer | null): Refusa
 /**
  * TypeScript → JavaScript outside the sandbox (syntax only, like ts-node --transpile-only): swc
  * where Node will parse its output, else esbuild, whose verdict and messages are the reference
- * (syntax errors, top-level await, syntax swc leaves for a newer Node such as `accessor`). A
- * source refused unmeasured (mostly one with a syntax error swc reports its own way) still gets
- * esbuild's message, from an output that cannot grow.
+ * (syntax errors, top-level await, syntax swc leaves for a newer Node such as `accessor`).
  */
 export async function compileTypeScript(source: string, file: string): Promise<CompileOutcome> {
   const answer = source.length > TS_MAX_SOURCE_CHARS ? null : await swc.compile(source, file);
   const refused = refusal(source, file, answer);
-  if (refused && !refused.measured) {
-    const check = await esbuildCompile(source, file, true);
-    return check.ok ? { ok: false, message: refused.message } : check;
-  }
-  if (refused) return { ok: false, message: refused.message };
+  if (refused !== undefined) return { ok: false, message: refused };
   return typeof answer?.code === 'string' ? { ok: true, code: answer.code, esm: false } : esbuildCompile(source, file);
 }
