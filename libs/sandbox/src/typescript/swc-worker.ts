@@ -10,7 +10,7 @@ export const SWC_MAX_SOURCE_CHARS = 64 * 1024;
  * (268 MB with swc), 32 KB to more than a JavaScript string can hold, which threw inside
  * esbuild's reader and ended the process. A source nested deeper than this is refused.
  */
-export const TS_MAX_NESTING = 100;
+export const TS_MAX_NESTING = 64;
 /**
  * swc recurses on the machine stack as deep as the source nests: 6 KB of nested parentheses
  * overflowed an 8 MB stack, and an overflow in native code ends the whole process. Its thread
@@ -33,7 +33,8 @@ const TRANSFORM_OPTIONS: Options = {
 const PARSE_OPTIONS: ParseOptions = { syntax: 'typescript', decorators: true, target: 'es2022', isModule: 'unknown' } as ParseOptions;
 
 /**
- * The depth is measured, on swc's syntax tree, only where mayNestTooDeep; it counts the nodes that an emitter indents (blocks, bodies, literals), and
+ * The depth is measured, on swc's syntax tree, only where the count of opening brackets could
+ * exceed the limit; it counts the nodes that an emitter indents (blocks, bodies, literals), and
  * is null where swc cannot parse the source (or hand its tree over). Only a source known to be
  * within the limit is transformed. The code is null unless V8 parses swc's output as the
  * CommonJS module body Node will run. Measuring is slow for deep nesting (1.1 s at 8000
@@ -45,6 +46,14 @@ const { compileFunction } = require('node:vm');
 const { transformSync, parseSync } = require(workerData.swcPath);
 const params = ['exports', 'require', 'module', '__filename', '__dirname'];
 const indenting = /Statement$|Block|Object|Array|Class|Switch|Interface|TypeLiteral|Enum|Module|Function/;
+function openers(source) {
+  let n = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) n++;
+  }
+  return n;
+}
 function nesting(source) {
   let ast;
   try {
@@ -66,8 +75,8 @@ function nesting(source) {
   }
   return max;
 }
-parentPort.on('message', ({ id, source, file, measure }) => {
-  const depth = measure ? nesting(source) : undefined;
+parentPort.on('message', ({ id, source, file }) => {
+  const depth = openers(source) > workerData.maxNesting ? nesting(source) : undefined;
   let code = null;
   if (depth !== null && (depth ?? 0) <= workerData.maxNesting && source.length <= workerData.maxSwcChars) {
     try {
@@ -80,19 +89,6 @@ parentPort.on('message', ({ id, source, file, measure }) => {
   parentPort.postMessage({ id, depth, code });
 });
 `;
-
-/**
- * Whether the source has enough openers of nesting, brackets and arrows, to nest past
- * TS_MAX_NESTING. Arrows count: esbuild took 5 s over 1000 chained arrow functions.
- */
-export function mayNestTooDeep(source: string): boolean {
-  let n = 0;
-  for (let i = 0; i < source.length && n <= TS_MAX_NESTING; i++) {
-    const c = source.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123 || (c === 62 && source.charCodeAt(i - 1) === 61)) n++;
-  }
-  return n > TS_MAX_NESTING;
-}
 
 export interface SwcAnswer {
   /** Undefined: not measured, the source has too few brackets to nest too deep. Null: swc could not parse it. */
@@ -116,7 +112,6 @@ export class SwcWorker {
   private readonly pending = new Map<number, (answer: SwcAnswer | null) => void>();
 
   compile(source: string, file: string): Promise<SwcAnswer | null> {
-    const measure = mayNestTooDeep(source);
     const worker = this.start();
     if (!worker) return Promise.resolve(null);
     const id = ++this.seq;
@@ -127,7 +122,7 @@ export class SwcWorker {
         clearTimeout(timer);
         resolve(answer);
       });
-      worker.postMessage({ id, source, file, measure });
+      worker.postMessage({ id, source, file });
     });
   }
 

@@ -95,7 +95,7 @@ describe('compileTypeScript', () => {
     const nested = (depth: number) => `${'{'.repeat(depth)}f();${'}'.repeat(depth)}`;
     expect(await compileTypeScript(nested(TS_MAX_NESTING + 1), 'lib.ts')).toEqual({
       ok: false,
-      message: expect.stringMatching(new RegExp(`^lib\\.ts: nested \\d+ levels deep; TypeScript is compiled up to ${TS_MAX_NESTING} levels`)),
+      message: expect.stringMatching(/^lib\.ts: nested \d+ levels deep; TypeScript is compiled up to 64 levels/),
     });
     // Measured in about 0.3 s; on a machine too slow to measure it in time, refused as unmeasured.
     expect(await compileTypeScript(nested(4000), 'lib.ts')).toEqual({ ok: false, message: expect.stringMatching(/^lib\.ts: (nested|its nesting)/) });

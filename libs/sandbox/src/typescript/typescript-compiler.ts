@@ -1,5 +1,5 @@
 import { formatMessages, Message, transform, version as esbuildVersion } from 'esbuild';
-import { mayNestTooDeep, SwcAnswer, SwcWorker, TS_MAX_NESTING, TS_MAX_SOURCE_CHARS } from './swc-worker';
+import { SwcAnswer, SwcWorker, TS_MAX_NESTING, TS_MAX_SOURCE_CHARS } from './swc-worker';
 
 export type CompileOutcome = { ok: true; code: string; esm: boolean } | { ok: false; message: string };
 
@@ -42,11 +42,20 @@ async function esbuildCompile(source: string, file: string): Promise<CompileOutc
 /** esbuild's worst case for a source whose nesting could not be measured: 134 MB of output. */
 const UNMEASURED_MAX_CHARS = 16 * 1024;
 
+function openers(source: string): number {
+  let n = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) n++;
+  }
+  return n;
+}
+
 /** Why a source is not compiled at all, if it is not: its output could grow out of all proportion. */
 function refusal(source: string, file: string, answer: SwcAnswer | null): string | undefined {
   const kib = (n: number) => `${n / 1024} KiB`;
   if (source.length > TS_MAX_SOURCE_CHARS) return `${file}: TypeScript sources over ${kib(TS_MAX_SOURCE_CHARS)} are not compiled\n`;
-  const depth = answer ? answer.depth : mayNestTooDeep(source) ? null : undefined;
+  const depth = answer ? answer.depth : openers(source) > TS_MAX_NESTING ? null : undefined;
   if (typeof depth === 'number' && depth > TS_MAX_NESTING) {
     return `${file}: nested ${depth} levels deep; TypeScript is compiled up to ${TS_MAX_NESTING} levels of blocks, bodies and literals\n`;
   }
