@@ -4,7 +4,7 @@ import { LANGUAGES, resolveLanguage } from './languages';
 import { MIB } from './limits';
 import { RunFile, RunResult, RunSpec } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
-import { compileTypeScript } from './typescript/typescript-compiler';
+import { compileTypeScript } from './typescript-compiler';
 
 export type Prepared = { kind: 'run'; run: PreparedRun } | { kind: 'result'; result: RunResult };
 

@@ -7,7 +7,7 @@ import { assertWithinTable, DEFAULT_LIMITS_TABLE, LimitsTable, validateLimitsTab
 import { prepareRun } from './prepare-run';
 import { BackendHealth, Language, RunLimits, RunResult, RunSpec, RuntimeInfo } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
-import { startTypeScriptCompiler, TYPESCRIPT_COMPILERS } from './typescript/typescript-compiler';
+import { TYPESCRIPT_COMPILERS } from './typescript-compiler';
 import { RefillScheduler } from './pool/refill-scheduler';
 import { WarmPoolStats } from './pool/warm-pool';
 import { WarmPools, WarmPoolSizes } from './pool/warm-pools';
@@ -142,9 +142,8 @@ export class SandboxExecutor implements Executor {
     }
   }
 
-  /** Starts the TypeScript compiler, selects the backend and fills the warm pools; resolves once they are full or a start failed. */
+  /** Selects the backend and fills the warm pools; resolves once they are full or a start failed. */
   async warmUp(): Promise<void> {
-    startTypeScriptCompiler();
     const pools = this.warmPools(await this.backend());
     await pools?.settled();
   }
