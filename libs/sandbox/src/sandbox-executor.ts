@@ -7,7 +7,7 @@ import { assertWithinTable, DEFAULT_LIMITS_TABLE, LimitsTable, validateLimitsTab
 import { prepareRun } from './prepare-run';
 import { BackendHealth, Language, RunLimits, RunResult, RunSpec, RuntimeInfo } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
-import { TYPESCRIPT_COMPILERS } from './typescript-compiler';
+import { ESBUILD_VERSION } from './typescript-compiler';
 import { RefillScheduler } from './pool/refill-scheduler';
 import { WarmPoolStats } from './pool/warm-pool';
 import { WarmPools, WarmPoolSizes } from './pool/warm-pools';
@@ -276,7 +276,7 @@ export class SandboxExecutor implements Executor {
       }
       versions.set(lang.language, versionOf(lang.language, r.stdout + r.stderr));
     }
-    versions.set('typescript', `${TYPESCRIPT_COMPILERS} on node ${versions.get('javascript')}`);
+    versions.set('typescript', `esbuild ${ESBUILD_VERSION} on node ${versions.get('javascript')}`);
     return Object.values(LANGUAGES).map((l) => ({
       language: l.language,
       aliases: [...l.aliases],
