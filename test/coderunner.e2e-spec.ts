@@ -68,6 +68,20 @@ describe.each(MODES)('coderunner over HTTP on %s, %s (e2e)', (backend, _mode, po
     expect(bad.body.stderr.length).toBeGreaterThan(0);
   });
 
+  it('TypeScript that makes the compiler blow up in time or size is a run result, and the gateway lives on', async () => {
+    let doubling = 'enum E { A0 = "ab"';
+    for (let i = 1; i < 27; i++) doubling += `, A${i} = A${i - 1} + A${i - 1}`;
+    const hostile = [`${doubling} }\nconsole.log(E.A26);`, '{'.repeat(32768) + '}'.repeat(32768)];
+    for (const code of hostile) {
+      const res = await run({ language: 'typescript', code, timeoutMs: 1000 });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ exitCode: 1, stdout: '', stderr: expect.stringMatching(/TypeScript compil\w+ took longer than 1000 ms/) });
+    }
+    expect((await call(`${t.url}/health`)).status).toBe(200);
+    const ok = await run({ language: 'ts', code: 'console.log(<number>(6 * 7))' });
+    expect(ok.body).toMatchObject({ exitCode: 0, stdout: '42\n' });
+  });
+
   it('stdin, args and files', async () => {
     const res = await run({
       language: 'python',

@@ -55,6 +55,22 @@ describe('prepareRun', () => {
     expect(p.run.files[0].content).not.toContain(': number');
   });
 
+  it('compiles extra .mts files to ES modules (.mjs) and .cts to CommonJS (.cjs); declaration files stay as they are', async () => {
+    const p = await prepareRun(
+      spec('ts', 'console.log(1)', {
+        files: [
+          { name: 'e.mts', content: 'export const a: number = 1;' },
+          { name: 'c.cts', content: 'export const b: number = 2;' },
+          { name: 'types.d.ts', content: 'declare const z: number;' },
+        ],
+      }),
+    );
+    if (p.kind !== 'run') throw new Error('expected a run');
+    expect(p.run.files.map((f) => f.name)).toEqual(['main.js', 'e.mjs', 'c.cjs', 'types.d.ts']);
+    expect(p.run.files[1].content).toMatch(/^export \{/m);
+    expect(p.run.files[2].content).toContain('module.exports');
+  });
+
   it('uses an ES module for top-level await', async () => {
     const p = await prepareRun(spec('typescript', 'const v: number = await Promise.resolve(1);\nconsole.log(v);'));
     expect(p.kind === 'run' && p.run.argv).toEqual(['node', 'main.mjs']);

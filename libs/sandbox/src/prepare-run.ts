@@ -4,7 +4,7 @@ import { LANGUAGES, resolveLanguage } from './languages';
 import { MIB } from './limits';
 import { RunFile, RunResult, RunSpec } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
-import { compileTypeScript } from './typescript-compiler';
+import { COMPILE_TIME_CAP_MS, CompileBudget, sharedTypeScriptCompiler, TypeScriptCompiler } from './typescript/typescript-compiler';
 
 export type Prepared = { kind: 'run'; run: PreparedRun } | { kind: 'result'; result: RunResult };
 
@@ -41,10 +41,18 @@ export function compileErrorResult(message: string, durationMs: number): RunResu
   };
 }
 
-const jsName = (tsName: string) => tsName.replace(/\.(m?)ts$/, '.$1js');
+/** Extra TypeScript files keep their module kind: .ts → .js (CommonJS), .mts → .mjs, .cts → .cjs. */
+function compiledName(name: string): { name: string; format: 'cjs' | 'esm' } | undefined {
+  if (name.endsWith('.d.ts') || name.endsWith('.d.mts') || name.endsWith('.d.cts')) return undefined;
+  const m = /\.([mc]?)ts$/.exec(name);
+  if (!m) return undefined;
+  return { name: name.slice(0, -m[0].length) + `.${m[1]}js`, format: m[1] === 'm' ? 'esm' : 'cjs' };
+}
+
+const DEFAULT_TMPFS_MB = 64;
 
 /** Turns a request into a command plus files; TypeScript is compiled here, before the sandbox. */
-export async function prepareRun(spec: RunSpec): Promise<Prepared> {
+export async function prepareRun(spec: RunSpec, compiler: TypeScriptCompiler = sharedTypeScriptCompiler()): Promise<Prepared> {
   const language = resolveLanguage(spec.language);
   if (!language) invalid(`unknown language ${JSON.stringify(String(spec.language)).slice(0, 40)}`);
   if (typeof spec.code !== 'string') invalid('code must be a string');
@@ -57,20 +65,25 @@ export async function prepareRun(spec: RunSpec): Promise<Prepared> {
 
   if (language === 'typescript') {
     const extra = validateFiles(spec.files, [lang.sourceFile, 'main.js', 'main.mjs']);
+    const budget: CompileBudget = {
+      timeoutMs: Math.min(spec.limits?.timeoutMs ?? COMPILE_TIME_CAP_MS, COMPILE_TIME_CAP_MS),
+      maxBytes: (spec.limits?.tmpfsMb ?? DEFAULT_TMPFS_MB) * MIB,
+    };
     const started = Date.now();
-    const compiled = await compileTypeScript(spec.code, lang.sourceFile);
+    const compiled = await compiler.compile(spec.code, lang.sourceFile, 'auto', budget);
     if (!compiled.ok) return { kind: 'result', result: compileErrorResult(compiled.message, Date.now() - started) };
     main = compiled.esm ? 'main.mjs' : 'main.js';
     mainContent = compiled.code;
     files = [];
     for (const f of extra) {
-      if (!/\.m?ts$/.test(f.name) || f.name.endsWith('.d.ts')) {
+      const target = compiledName(f.name);
+      if (!target) {
         files.push(f);
         continue;
       }
-      const out = await compileTypeScript(f.content, f.name);
+      const out = await compiler.compile(f.content, f.name, target.format, budget);
       if (!out.ok) return { kind: 'result', result: compileErrorResult(out.message, Date.now() - started) };
-      files.push({ name: jsName(f.name), content: out.code });
+      files.push({ name: target.name, content: out.code });
     }
     validateFiles(files, [main]);
   } else {

@@ -7,7 +7,7 @@ import { assertWithinTable, DEFAULT_LIMITS_TABLE, LimitsTable, validateLimitsTab
 import { prepareRun } from './prepare-run';
 import { BackendHealth, Language, RunLimits, RunResult, RunSpec, RuntimeInfo } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
-import { ESBUILD_VERSION } from './typescript-compiler';
+import { ESBUILD_VERSION, sharedTypeScriptCompiler, TypeScriptCompiler } from './typescript/typescript-compiler';
 import { RefillScheduler } from './pool/refill-scheduler';
 import { WarmPoolStats } from './pool/warm-pool';
 import { WarmPools, WarmPoolSizes } from './pool/warm-pools';
@@ -48,6 +48,8 @@ export interface SandboxExecutorOptions {
   warmRefillDelayMs?: number;
   /** An idle warm sandbox is replaced after this long. Default 5 minutes. */
   warmMaxIdleMs?: number;
+  /** Where TypeScript is compiled; default the process's shared compiler. */
+  typescript?: TypeScriptCompiler;
 }
 
 const PROBE_TIMEOUT_MS = 15_000;
@@ -96,6 +98,7 @@ export class SandboxExecutor implements Executor {
   private youngRuns = 0;
   private readonly usage = noWarmUsage();
   private readonly settling = new Set<Promise<void>>();
+  private readonly typescript: TypeScriptCompiler;
 
   constructor(options: SandboxExecutorOptions) {
     this.choice = options.backend ?? 'auto';
@@ -111,6 +114,7 @@ export class SandboxExecutor implements Executor {
       }
     }
     this.warmMaxIdleMs = options.warmMaxIdleMs ?? 5 * 60_000;
+    this.typescript = options.typescript ?? sharedTypeScriptCompiler();
     const refillConcurrency = Math.max(1, options.warmRefillConcurrency ?? Math.floor(availableParallelism() / 2));
     const whileBusy = options.warmRefillWhileBusy ?? false;
     this.refill = new RefillScheduler(refillConcurrency, () => whileBusy || this.youngRuns === 0, options.warmRefillDelayMs ?? 5);
@@ -122,7 +126,7 @@ export class SandboxExecutor implements Executor {
 
   async run(spec: RunSpec): Promise<RunResult> {
     assertWithinTable(spec.limits, this.limits);
-    const prepared = await prepareRun(spec);
+    const prepared = await prepareRun(spec, this.typescript);
     if (prepared.kind === 'result') return prepared.result;
     this.youngRuns++;
     let young = true;
@@ -142,10 +146,15 @@ export class SandboxExecutor implements Executor {
     }
   }
 
-  /** Selects the backend and fills the warm pools; resolves once they are full or a start failed. */
+  /**
+   * Selects the backend, fills the warm pools and starts a TypeScript compile server; resolves
+   * once the pools are full or a start failed. A compiler that fails to start is tried again,
+   * and reported, by the first TypeScript run.
+   */
   async warmUp(): Promise<void> {
+    const compiler = this.typescript.warmUp().catch(() => undefined);
     const pools = this.warmPools(await this.backend());
-    await pools?.settled();
+    await Promise.all([pools?.settled(), compiler]);
   }
 
   /** Idle and starting warm sandboxes per runtime (empty when pools are off or not started). */

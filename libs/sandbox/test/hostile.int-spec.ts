@@ -193,6 +193,20 @@ for (const target of BACKEND_TARGETS) {
         const tla = await run('typescript', 'const v: string = await Promise.resolve("tla");\nconsole.log(v);');
         expect(tla.stdout).toBe('tla\n');
       });
+
+      it('typescript extra files keep their module kind: .mts runs as an ES module, .cts as CommonJS', async () => {
+        const r = await run(
+          'typescript',
+          "import { esm } from './e.mjs';\nimport cjs from './c.cjs';\nconsole.log(await esm(), cjs.kind);",
+          {
+            files: [
+              { name: 'e.mts', content: 'export const esm = async (): Promise<string> => typeof require;' },
+              { name: 'c.cts', content: "export const kind: string = typeof module;" },
+            ],
+          },
+        );
+        expect(r).toMatchObject({ exitCode: 0, stdout: 'undefined object\n', stderr: '' });
+      });
     });
 
     describe('resource limits', () => {

@@ -1,0 +1,141 @@
+import { availableParallelism } from 'node:os';
+import { version as esbuildVersion } from 'esbuild';
+import { SandboxError, SandboxErrorCode } from '../sandbox-error';
+import { CompileReply, ModuleFormat } from './compile-protocol';
+import { CompileFailure, CompileServer, CompileServerOptions } from './compile-server';
+
+export type CompileOutcome = { ok: true; code: string; esm: boolean } | { ok: false; message: string };
+
+export const ESBUILD_VERSION: string = esbuildVersion;
+
+/** A compile gets the run's time limit, at most this; real programs take milliseconds. */
+export const COMPILE_TIME_CAP_MS = 3000;
+
+export interface CompileBudget {
+  timeoutMs: number;
+  /** The most JavaScript a compile may produce (the run's work directory). */
+  maxBytes: number;
+}
+
+export interface TypeScriptCompilerOptions extends Partial<CompileServerOptions> {
+  /** Servers compiling at once; each holds one compile. Default min(2, cores). */
+  servers?: number;
+  /** Compiles waiting for a server before more are refused. Default 64. */
+  maxWaiting?: number;
+}
+
+const GIB = 1024 * 1024 * 1024;
+
+/**
+ * TypeScript → JavaScript before the sandbox (syntax only, like ts-node --transpile-only), in
+ * compile server processes under an address-space limit, each compile bounded in time and
+ * output, so that no source can end, stall or exhaust the process that asked.
+ */
+export class TypeScriptCompiler {
+  private readonly server: CompileServerOptions;
+  private readonly size: number;
+  private readonly maxWaiting: number;
+  private readonly servers = new Set<CompileServer>();
+  private readonly idle: CompileServer[] = [];
+  private readonly waiting: { resolve(s: CompileServer): void; reject(e: Error): void }[] = [];
+  private starting = 0;
+
+  constructor(o: TypeScriptCompilerOptions = {}) {
+    this.server = {
+      esbuildPath: o.esbuildPath ?? require.resolve('esbuild'),
+      prlimitPath: o.prlimitPath ?? '/usr/bin/prlimit',
+      addressSpaceBytes: o.addressSpaceBytes ?? 3 * GIB,
+      heapMb: o.heapMb ?? 512,
+      startTimeoutMs: o.startTimeoutMs ?? 30_000,
+    };
+    this.size = Math.max(1, o.servers ?? Math.min(2, availableParallelism()));
+    this.maxWaiting = o.maxWaiting ?? 64;
+  }
+
+  /** Starts one server so that the first compile does not wait for it. */
+  async warmUp(): Promise<void> {
+    if (this.servers.size > 0 || this.starting > 0) return;
+    this.release(await this.start());
+  }
+
+  async compile(source: string, file: string, format: ModuleFormat, budget: CompileBudget): Promise<CompileOutcome> {
+    const server = await this.acquire();
+    let outcome: CompileReply | CompileFailure;
+    try {
+      outcome = await server.compile({ source, file, format, maxBytes: budget.maxBytes }, budget.timeoutMs);
+      // esbuild's service may be what broke; the server is not used again.
+      if ('broken' in outcome) server.kill();
+    } finally {
+      this.release(server);
+    }
+    if ('failed' in outcome) return { ok: false, message: failureMessage(outcome, budget) };
+    if (outcome.ok) return outcome;
+    if ('message' in outcome) return outcome;
+    if ('tooLarge' in outcome) {
+      return { ok: false, message: `TypeScript compiled to ${outcome.tooLarge} bytes of JavaScript, more than the ${budget.maxBytes}-byte work directory\n` };
+    }
+    return { ok: false, message: `the TypeScript compiler ran out of memory or crashed on this source (esbuild: ${outcome.broken})\n` };
+  }
+
+  /** Ends every server; compiles in progress fail, later ones start new servers. */
+  close(): void {
+    for (const s of this.servers) s.kill();
+  }
+
+  private async acquire(): Promise<CompileServer> {
+    const ready = this.idle.pop();
+    if (ready) return ready;
+    if (this.servers.size + this.starting < this.size) return this.start();
+    if (this.waiting.length >= this.maxWaiting) {
+      throw new SandboxError(SandboxErrorCode.Capacity, 'too many TypeScript compiles are waiting; retry later');
+    }
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private release(server: CompileServer): void {
+    if (!server.alive) return;
+    const next = this.waiting.shift();
+    if (next) next.resolve(server);
+    else this.idle.push(server);
+  }
+
+  private async start(): Promise<CompileServer> {
+    this.starting++;
+    const server = new CompileServer(this.server);
+    try {
+      await server.ready;
+    } catch (err) {
+      throw new SandboxError(SandboxErrorCode.Unavailable, `TypeScript compiler unavailable: ${(err as Error).message}`);
+    } finally {
+      this.starting--;
+    }
+    this.servers.add(server);
+    server.onGone(() => this.forget(server));
+    return server;
+  }
+
+  /** A server that died leaves; someone waiting gets a new one in its place. */
+  private forget(server: CompileServer): void {
+    this.servers.delete(server);
+    const i = this.idle.indexOf(server);
+    if (i >= 0) this.idle.splice(i, 1);
+    const next = this.waiting.shift();
+    if (next) this.start().then(next.resolve, next.reject);
+  }
+}
+
+function failureMessage(f: CompileFailure, budget: CompileBudget): string {
+  if (f.failed === 'timeout') return `TypeScript compilation took longer than ${budget.timeoutMs} ms and was stopped\n`;
+  if (f.reason === 'ERR_STRING_TOO_LONG') {
+    return `TypeScript compiled to more JavaScript than fits in a string, more than the ${budget.maxBytes}-byte work directory\n`;
+  }
+  return `the TypeScript compiler ran out of memory or crashed on this source (${f.reason})\n`;
+}
+
+let shared: TypeScriptCompiler | undefined;
+
+/** The process's compiler; its idle servers do not keep the process alive. */
+export function sharedTypeScriptCompiler(): TypeScriptCompiler {
+  shared ??= new TypeScriptCompiler();
+  return shared;
+}
