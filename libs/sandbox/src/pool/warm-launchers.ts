@@ -195,6 +195,8 @@ const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
     }
     return handled;
   };
+  // node -e made these globals; an ES module run cold sees none of them.
+  for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) delete globalThis[name];
   process.nextTick(Module.runMain);
 })();
 `;
