@@ -71,6 +71,27 @@ describe('prepareRun', () => {
     expect(p.run.files[2].content).toContain('module.exports');
   });
 
+  it('gives all the TypeScript files of a run one compile time and one work directory between them', async () => {
+    const slow = '(a) => '.repeat(2000) + '1';
+    const started = Date.now();
+    const timed = await prepareRun(
+      spec('ts', 'console.log(1)', {
+        limits: { ...limits, timeoutMs: 400 },
+        files: ['a', 'b', 'c', 'd'].map((n) => ({ name: `${n}.ts`, content: slow })),
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(timed.kind === 'result' && timed.result.stderr).toMatch(/took longer than 400 ms/);
+
+    let doubling = 'enum E { A0 = "ab"';
+    for (let i = 1; i < 18; i++) doubling += `, A${i} = A${i - 1} + A${i - 1}`;
+    doubling += ' }\nconsole.log(E.A17);';
+    const one = await prepareRun(spec('ts', doubling, { limits: { ...limits, tmpfsMb: 1 } }));
+    expect(one.kind).toBe('run');
+    const two = await prepareRun(spec('ts', doubling, { limits: { ...limits, tmpfsMb: 1 }, files: [{ name: 'b.ts', content: doubling }] }));
+    expect(two.kind === 'result' && two.result.stderr).toMatch(/bytes left in the work directory/);
+  });
+
   it('uses an ES module for top-level await', async () => {
     const p = await prepareRun(spec('typescript', 'const v: number = await Promise.resolve(1);\nconsole.log(v);'));
     expect(p.kind === 'run' && p.run.argv).toEqual(['node', 'main.mjs']);

@@ -1,15 +1,28 @@
 import { PreparedRun } from './backends/sandbox-backend';
 import { validateFiles } from './file-names';
-import { LANGUAGES, resolveLanguage } from './languages';
+import { LANGUAGES, LanguageSpec, resolveLanguage } from './languages';
 import { MIB } from './limits';
-import { RunFile, RunResult, RunSpec } from './run-spec';
+import { Language, RunFile, RunResult, RunSpec } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
-import { COMPILE_TIME_CAP_MS, CompileBudget, sharedTypeScriptCompiler, TypeScriptCompiler } from './typescript/typescript-compiler';
+import { ModuleFormat } from './typescript/compile-protocol';
+import { COMPILE_TIME_CAP_MS, sharedTypeScriptCompiler, TypeScriptCompiler } from './typescript/typescript-compiler';
 
 export type Prepared = { kind: 'run'; run: PreparedRun } | { kind: 'result'; result: RunResult };
 
 export const MAX_ARGS = 64;
 export const MAX_ARG_LENGTH = 4096;
+
+/** A request whose every field has been checked; TypeScript sources are still to be compiled. */
+export interface CheckedRun {
+  spec: RunSpec;
+  language: Language;
+  lang: LanguageSpec;
+  args: string[];
+  /** Written as they are, for TypeScript after the compiled ones. */
+  files: RunFile[];
+  /** TypeScript extra files and what each becomes. */
+  sources: { file: RunFile; name: string; format: 'cjs' | 'esm' }[];
+}
 
 function invalid(message: string): never {
   throw new SandboxError(SandboxErrorCode.InvalidRequest, message);
@@ -43,62 +56,85 @@ export function compileErrorResult(message: string, durationMs: number): RunResu
 
 /** Extra TypeScript files keep their module kind: .ts → .js (CommonJS), .mts → .mjs, .cts → .cjs. */
 function compiledName(name: string): { name: string; format: 'cjs' | 'esm' } | undefined {
-  if (name.endsWith('.d.ts') || name.endsWith('.d.mts') || name.endsWith('.d.cts')) return undefined;
+  if (/\.d\.[mc]?ts$/.test(name)) return undefined;
   const m = /\.([mc]?)ts$/.exec(name);
   if (!m) return undefined;
   return { name: name.slice(0, -m[0].length) + `.${m[1]}js`, format: m[1] === 'm' ? 'esm' : 'cjs' };
 }
 
-const DEFAULT_TMPFS_MB = 64;
+function tooLarge(bytes: number, tmpfsMb: number): SandboxError {
+  return new SandboxError(SandboxErrorCode.LimitExceeded, `code and files take ${bytes} bytes, more than the ${tmpfsMb} MiB work directory`);
+}
 
-/** Turns a request into a command plus files; TypeScript is compiled here, before the sandbox. */
-export async function prepareRun(spec: RunSpec, compiler: TypeScriptCompiler = sharedTypeScriptCompiler()): Promise<Prepared> {
+const byteSize = (files: readonly RunFile[]) => files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+
+/** Checks a request without running or compiling anything; throws invalid_request or limit_exceeded. */
+export function checkRun(spec: RunSpec): CheckedRun {
   const language = resolveLanguage(spec.language);
   if (!language) invalid(`unknown language ${JSON.stringify(String(spec.language)).slice(0, 40)}`);
   if (typeof spec.code !== 'string') invalid('code must be a string');
   if (spec.stdin !== undefined && spec.stdin !== null && typeof spec.stdin !== 'string') invalid('stdin must be a string');
   const lang = LANGUAGES[language];
   const args = validateArgs(spec.args);
-  let files: RunFile[];
-  let main = lang.sourceFile;
-  let mainContent = spec.code;
-
-  if (language === 'typescript') {
-    const extra = validateFiles(spec.files, [lang.sourceFile, 'main.js', 'main.mjs']);
-    const budget: CompileBudget = {
-      timeoutMs: Math.min(spec.limits?.timeoutMs ?? COMPILE_TIME_CAP_MS, COMPILE_TIME_CAP_MS),
-      maxBytes: (spec.limits?.tmpfsMb ?? DEFAULT_TMPFS_MB) * MIB,
-    };
-    const started = Date.now();
-    const compiled = await compiler.compile(spec.code, lang.sourceFile, 'auto', budget);
-    if (!compiled.ok) return { kind: 'result', result: compileErrorResult(compiled.message, Date.now() - started) };
-    main = compiled.esm ? 'main.mjs' : 'main.js';
-    mainContent = compiled.code;
-    files = [];
-    for (const f of extra) {
-      const target = compiledName(f.name);
-      if (!target) {
-        files.push(f);
-        continue;
-      }
-      const out = await compiler.compile(f.content, f.name, target.format, budget);
-      if (!out.ok) return { kind: 'result', result: compileErrorResult(out.message, Date.now() - started) };
-      files.push({ name: target.name, content: out.code });
-    }
-    validateFiles(files, [main]);
-  } else {
-    files = validateFiles(spec.files, [lang.sourceFile]);
+  if (language !== 'typescript') {
+    const files = validateFiles(spec.files, [lang.sourceFile]);
+    return { spec, language, lang, args, files, sources: [] };
   }
-
-  const all = [{ name: main, content: mainContent }, ...files];
-  const bytes = all.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
-  if (spec.limits && bytes > spec.limits.tmpfsMb * MIB) {
-    throw new SandboxError(
-      SandboxErrorCode.LimitExceeded,
-      `code and files take ${bytes} bytes, more than the ${spec.limits.tmpfsMb} MiB work directory`,
-    );
+  const extra = validateFiles(spec.files, [lang.sourceFile, 'main.js', 'main.mjs']);
+  const sources: CheckedRun['sources'] = [];
+  const files: RunFile[] = [];
+  for (const file of extra) {
+    const target = compiledName(file.name);
+    if (target) sources.push({ file, ...target });
+    else files.push(file);
   }
+  // The names as they will be in the sandbox, checked before anything is compiled.
+  validateFiles([...sources.map((s) => ({ name: s.name, content: '' })), ...files], ['main.js', 'main.mjs']);
+  return { spec, language, lang, args, files, sources };
+}
+
+/**
+ * Compiles what a checked TypeScript request holds, all of it within one time budget (the
+ * run's timeout, at most COMPILE_TIME_CAP_MS) and within the work directory's size.
+ */
+async function compileSources(checked: CheckedRun, compiler: TypeScriptCompiler): Promise<Prepared> {
+  const { spec } = checked;
+  const started = Date.now();
+  const timeLimitMs = Math.min(spec.limits.timeoutMs, COMPILE_TIME_CAP_MS);
+  const budget = { remainingMs: timeLimitMs, timeLimitMs, maxBytes: spec.limits.tmpfsMb * MIB - byteSize(checked.files) };
+  if (budget.maxBytes < 0) throw tooLarge(byteSize(checked.files), spec.limits.tmpfsMb);
+  const compile = async (source: string, file: string, format: ModuleFormat) => {
+    const out = await compiler.compile(source, file, format, budget);
+    if (out.ok) budget.maxBytes -= Buffer.byteLength(out.code);
+    return out;
+  };
+  const main = await compile(spec.code, checked.lang.sourceFile, 'auto');
+  if (!main.ok) return { kind: 'result', result: compileErrorResult(main.message, Date.now() - started) };
+  const compiled: RunFile[] = [{ name: main.esm ? 'main.mjs' : 'main.js', content: main.code }];
+  for (const s of checked.sources) {
+    const out = await compile(s.file.content, s.file.name, s.format);
+    if (!out.ok) return { kind: 'result', result: compileErrorResult(out.message, Date.now() - started) };
+    compiled.push({ name: s.name, content: out.code });
+  }
+  return toRun(checked, [...compiled, ...checked.files]);
+}
+
+function toRun(checked: CheckedRun, all: RunFile[]): Prepared {
+  const { spec, lang, language, args } = checked;
+  const bytes = byteSize(all);
+  if (bytes > spec.limits.tmpfsMb * MIB) throw tooLarge(bytes, spec.limits.tmpfsMb);
+  const main = all[0].name;
   const run: PreparedRun = { argv: lang.command(main, args), files: all, limits: spec.limits, entry: { language, main, args } };
   if (typeof spec.stdin === 'string') run.stdin = spec.stdin;
   return { kind: 'run', run };
+}
+
+/** Turns a checked request into a command plus files; TypeScript is compiled here, before the sandbox. */
+export async function finishRun(checked: CheckedRun, compiler: TypeScriptCompiler = sharedTypeScriptCompiler()): Promise<Prepared> {
+  if (checked.language === 'typescript') return compileSources(checked, compiler);
+  return toRun(checked, [{ name: checked.lang.sourceFile, content: checked.spec.code }, ...checked.files]);
+}
+
+export async function prepareRun(spec: RunSpec, compiler?: TypeScriptCompiler): Promise<Prepared> {
+  return finishRun(checkRun(spec), compiler);
 }

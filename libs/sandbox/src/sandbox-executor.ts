@@ -4,7 +4,7 @@ import { ConcurrencyGate } from './concurrency-gate';
 import { Executor } from './executor';
 import { LANGUAGES } from './languages';
 import { assertWithinTable, DEFAULT_LIMITS_TABLE, LimitsTable, validateLimitsTable } from './limits';
-import { prepareRun } from './prepare-run';
+import { checkRun, finishRun } from './prepare-run';
 import { BackendHealth, Language, RunLimits, RunResult, RunSpec, RuntimeInfo } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
 import { ESBUILD_VERSION, sharedTypeScriptCompiler, TypeScriptCompiler } from './typescript/typescript-compiler';
@@ -126,8 +126,7 @@ export class SandboxExecutor implements Executor {
 
   async run(spec: RunSpec): Promise<RunResult> {
     assertWithinTable(spec.limits, this.limits);
-    const prepared = await prepareRun(spec, this.typescript);
-    if (prepared.kind === 'result') return prepared.result;
+    const checked = checkRun(spec);
     this.youngRuns++;
     let young = true;
     const growUp = () => {
@@ -138,7 +137,12 @@ export class SandboxExecutor implements Executor {
     };
     const timer = setTimeout(growUp, YOUNG_RUN_MS);
     try {
-      return await this.gate.run(() => this.executeOnBackend(prepared.run));
+      // TypeScript compiles in the run's slot: its CPU, time and output are the run's like the rest.
+      return await this.gate.run(async () => {
+        const prepared = await finishRun(checked, this.typescript);
+        if (prepared.kind === 'result') return { value: prepared.result };
+        return this.executeOnBackend(prepared.run);
+      });
     } finally {
       clearTimeout(timer);
       growUp();

@@ -11,8 +11,8 @@ export interface CompileServerOptions {
   startTimeoutMs: number;
 }
 
-/** How a compile ended when the server could not answer it. */
-export type CompileFailure = { failed: 'timeout' } | { failed: 'crashed'; reason: string };
+/** How a compile ended when the server could not answer it; `stopped`: killed by its owner, not the source. */
+export type CompileFailure = { failed: 'timeout' } | { failed: 'stopped' } | { failed: 'crashed'; reason: string };
 
 /** One compile server process serving one request at a time, so a crash or kill is that request's. */
 export class CompileServer {
@@ -88,13 +88,10 @@ export class CompileServer {
   /** Sends one request; a request still running after `timeoutMs` ends the server. */
   compile(request: Omit<CompileRequest, 'id'>, timeoutMs: number): Promise<CompileReply | CompileFailure> {
     if (this.current) throw new Error('compile server is busy');
-    if (this.gone) return Promise.resolve({ failed: 'crashed', reason: this.fatal ?? 'gone' });
+    if (!this.alive) return Promise.resolve({ failed: 'stopped' });
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.kill();
-        this.finish({ failed: 'timeout' });
-      }, timeoutMs);
+      const timer = setTimeout(() => this.stop({ failed: 'timeout' }), timeoutMs);
       this.current = { id, settle: resolve, timer };
       this.child.ref();
       this.child.channel?.ref();
@@ -104,8 +101,16 @@ export class CompileServer {
 
   /** Ends the server and esbuild's service with it (they share a process group). */
   kill(): void {
+    this.stop({ failed: 'stopped' });
+  }
+
+  /** Settles the compile in progress, if any, with `outcome`, and kills; referenced until the exit is seen. */
+  private stop(outcome: CompileFailure): void {
     if (this.gone) return;
     this.killed = true;
+    this.child.ref();
+    this.child.channel?.ref();
+    this.finish(outcome);
     this.killGroup();
   }
 
@@ -127,7 +132,7 @@ export class CompileServer {
     if (!current) return;
     this.current = undefined;
     clearTimeout(current.timer);
-    this.idle();
+    if (!this.killed) this.idle();
     current.settle(outcome);
   }
 

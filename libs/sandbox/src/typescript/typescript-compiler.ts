@@ -12,8 +12,11 @@ export const ESBUILD_VERSION: string = esbuildVersion;
 export const COMPILE_TIME_CAP_MS = 3000;
 
 export interface CompileBudget {
-  timeoutMs: number;
-  /** The most JavaScript a compile may produce (the run's work directory). */
+  /** Compile time left to the run; each compile uses it up, waiting for a server does not. */
+  remainingMs: number;
+  /** The run's whole compile time, for the message. */
+  timeLimitMs: number;
+  /** The most JavaScript this compile may produce: what is left of the run's work directory. */
   maxBytes: number;
 }
 
@@ -59,20 +62,29 @@ export class TypeScriptCompiler {
   }
 
   async compile(source: string, file: string, format: ModuleFormat, budget: CompileBudget): Promise<CompileOutcome> {
+    if (budget.remainingMs <= 0) return { ok: false, message: failureMessage({ failed: 'timeout' }, budget) };
     const server = await this.acquire();
     let outcome: CompileReply | CompileFailure;
+    const started = Date.now();
     try {
-      outcome = await server.compile({ source, file, format, maxBytes: budget.maxBytes }, budget.timeoutMs);
+      outcome = await server.compile({ source, file, format, maxBytes: Math.max(0, budget.maxBytes) }, budget.remainingMs);
+      budget.remainingMs -= Date.now() - started;
       // esbuild's service may be what broke; the server is not used again.
       if ('broken' in outcome) server.kill();
     } finally {
       this.release(server);
     }
-    if ('failed' in outcome) return { ok: false, message: failureMessage(outcome, budget) };
+    if ('failed' in outcome) {
+      if (outcome.failed === 'stopped') throw new SandboxError(SandboxErrorCode.Unavailable, 'the TypeScript compiler was stopped; retry');
+      return { ok: false, message: failureMessage(outcome, budget) };
+    }
     if (outcome.ok) return outcome;
     if ('message' in outcome) return outcome;
     if ('tooLarge' in outcome) {
-      return { ok: false, message: `TypeScript compiled to ${outcome.tooLarge} bytes of JavaScript, more than the ${budget.maxBytes}-byte work directory\n` };
+      return {
+        ok: false,
+        message: `TypeScript compiled to ${outcome.tooLarge} bytes of JavaScript, more than the ${budget.maxBytes} bytes left in the work directory\n`,
+      };
     }
     return { ok: false, message: `the TypeScript compiler ran out of memory or crashed on this source (esbuild: ${outcome.broken})\n` };
   }
@@ -83,8 +95,7 @@ export class TypeScriptCompiler {
   }
 
   private async acquire(): Promise<CompileServer> {
-    const ready = this.idle.pop();
-    if (ready) return ready;
+    for (let s = this.idle.pop(); s; s = this.idle.pop()) if (s.alive) return s;
     if (this.servers.size + this.starting < this.size) return this.start();
     if (this.waiting.length >= this.maxWaiting) {
       throw new SandboxError(SandboxErrorCode.Capacity, 'too many TypeScript compiles are waiting; retry later');
@@ -105,10 +116,13 @@ export class TypeScriptCompiler {
     try {
       await server.ready;
     } catch (err) {
-      throw new SandboxError(SandboxErrorCode.Unavailable, `TypeScript compiler unavailable: ${(err as Error).message}`);
-    } finally {
       this.starting--;
+      const error = new SandboxError(SandboxErrorCode.Unavailable, `TypeScript compiler unavailable: ${(err as Error).message}`);
+      // Nothing else would ever serve them.
+      if (this.servers.size === 0 && this.starting === 0) for (const w of this.waiting.splice(0)) w.reject(error);
+      throw error;
     }
+    this.starting--;
     this.servers.add(server);
     server.onGone(() => this.forget(server));
     return server;
@@ -124,10 +138,10 @@ export class TypeScriptCompiler {
   }
 }
 
-function failureMessage(f: CompileFailure, budget: CompileBudget): string {
-  if (f.failed === 'timeout') return `TypeScript compilation took longer than ${budget.timeoutMs} ms and was stopped\n`;
+function failureMessage(f: Exclude<CompileFailure, { failed: 'stopped' }>, budget: CompileBudget): string {
+  if (f.failed === 'timeout') return `TypeScript compilation took longer than ${budget.timeLimitMs} ms and was stopped\n`;
   if (f.reason === 'ERR_STRING_TOO_LONG') {
-    return `TypeScript compiled to more JavaScript than fits in a string, more than the ${budget.maxBytes}-byte work directory\n`;
+    return `TypeScript compiled to more JavaScript than fits in a string, more than the ${budget.maxBytes} bytes left in the work directory\n`;
   }
   return `the TypeScript compiler ran out of memory or crashed on this source (${f.reason})\n`;
 }
