@@ -194,6 +194,16 @@ for (const target of BACKEND_TARGETS) {
         expect(tla.stdout).toBe('tla\n');
       });
 
+      it('a program sees the globals of `node main.js`: no built-in module or CommonJS name leaks into an ES module', async () => {
+        const probe = `const { builtinModules } = await import('node:module');
+const leaked = Object.getOwnPropertyNames(globalThis).filter((n) => builtinModules.includes(n) || ['require', 'module', 'exports', '__filename', '__dirname'].includes(n));
+console.log(leaked.sort().join(','), typeof fs, typeof module, typeof require);`;
+        const mjs = await run('typescript', probe);
+        expect(mjs).toMatchObject({ exitCode: 0, stdout: 'console,crypto,process undefined undefined undefined\n', stderr: '' });
+        const cjs = await run('javascript', 'console.log(typeof fs, typeof module, typeof require, require.main === module, __filename);');
+        expect(cjs).toMatchObject({ exitCode: 0, stdout: 'undefined object function true /work/main.js\n' });
+      });
+
       it('typescript extra files keep their module kind: .mts runs as an ES module, .cts as CommonJS', async () => {
         const r = await run(
           'typescript',

@@ -195,9 +195,13 @@ const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
     }
     return handled;
   };
-  // node -e made these globals; an ES module run cold sees none of them.
-  for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) delete globalThis[name];
-  process.nextTick(Module.runMain);
+  process.nextTick(() => {
+    // node -e made these globals (restoring 'module' once the eval returned); a cold run has none.
+    const cold = new Set(['console', 'process', 'crypto']);
+    for (const name of Module.builtinModules) if (!cold.has(name)) delete globalThis[name];
+    for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) delete globalThis[name];
+    Module.runMain();
+  });
 })();
 `;
 
