@@ -115,6 +115,12 @@ describe('prepareRun', () => {
     expect(await errorCode(prepareRun(spec('ts', '', { files: [{ name: 'main.js', content: '' }] })))).toBe(
       SandboxErrorCode.InvalidRequest,
     );
+    for (const files of [[{ name: 'main.mts', content: '' }], [{ name: 'a.ts', content: '' }, { name: 'a.js', content: '' }]]) {
+      await expect(prepareRun(spec('ts', '', { files }))).rejects.toMatchObject({
+        code: SandboxErrorCode.InvalidRequest,
+        message: expect.stringMatching(/^file (main\.mts|a\.ts) compiles to (main\.mjs|a\.js), a name already taken$/),
+      });
+    }
     expect(await errorCode(prepareRun(spec('python', 1 as never)))).toBe(SandboxErrorCode.InvalidRequest);
     const small = { ...limits, tmpfsMb: 1 };
     expect(await errorCode(prepareRun({ ...spec('python', 'x'.repeat(2 << 20)), limits: small }))).toBe(

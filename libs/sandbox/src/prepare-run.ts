@@ -89,6 +89,11 @@ export function checkRun(spec: RunSpec): CheckedRun {
     else files.push(file);
   }
   // The names as they will be in the sandbox, checked before anything is compiled.
+  const taken = new Set(['main.js', 'main.mjs', ...files.map((f) => f.name)]);
+  for (const s of sources) {
+    if (taken.has(s.name)) invalid(`file ${s.file.name} compiles to ${s.name}, a name already taken`);
+    taken.add(s.name);
+  }
   validateFiles([...sources.map((s) => ({ name: s.name, content: '' })), ...files], ['main.js', 'main.mjs']);
   return { spec, language, lang, args, files, sources };
 }

@@ -21,7 +21,7 @@ export interface CompileBudget {
 }
 
 export interface TypeScriptCompilerOptions extends Partial<CompileServerOptions> {
-  /** Servers compiling at once; each holds one compile. Default min(2, cores). */
+  /** Servers compiling at once, each one compile, started when needed. Default the cores, as runs at once. */
   servers?: number;
   /** Compiles waiting for a server before more are refused. Default 64. */
   maxWaiting?: number;
@@ -51,7 +51,7 @@ export class TypeScriptCompiler {
       heapMb: o.heapMb ?? 512,
       startTimeoutMs: o.startTimeoutMs ?? 30_000,
     };
-    this.size = Math.max(1, o.servers ?? Math.min(2, availableParallelism()));
+    this.size = Math.max(1, o.servers ?? availableParallelism());
     this.maxWaiting = o.maxWaiting ?? 64;
   }
 
