@@ -38,6 +38,16 @@ describe('errors (e2e)', () => {
     expect((await call(`${t.url}/v1/echo/say`, { key, rawBody: '"x"' })).status).toBe(400);
   });
 
+  it('a body nested past 32 levels → 400 before validation (whose recursion overflowed on 7000), not charged', async () => {
+    const before = await credits();
+    for (const n of [33, 7000]) {
+      const res = await call(`${t.url}/v1/echo/say`, { key, rawBody: `{"text":"a","x":${'['.repeat(n)}${']'.repeat(n)}}` });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'validation_failed', message: 'The request body nests deeper than 32 levels' });
+    }
+    expect(await credits()).toBe(before);
+  });
+
   it('a body over the limit → 413 payload_too_large', async () => {
     const res = await call(`${t.url}/v1/echo/say`, { key, body: { text: 'x'.repeat(20_000) } });
     expect(res.status).toBe(413);
