@@ -76,10 +76,6 @@ export class CompileServer {
     return !this.gone && !this.killed;
   }
 
-  get busy(): boolean {
-    return this.current !== undefined;
-  }
-
   onGone(handler: () => void): void {
     if (this.gone) handler();
     else this.goneHandlers.push(handler);
