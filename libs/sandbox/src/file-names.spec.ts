@@ -15,7 +15,7 @@ function rejected(fn: () => unknown): string {
 }
 
 describe('file names', () => {
-  it.each(['data.txt', 'lib/util.js', 'a/b/c.py', '.hidden', 'name with spaces.txt', 'ünïcode.txt'])('%s is fine', (name) => {
+  it.each(['data.txt', 'lib/util.js', 'a/b/c.py', '.hidden', 'name with spaces.txt', 'ünïcode.txt', '中'.repeat(85), '😀.txt'])('%s is fine', (name) => {
     expect(fileNameProblem(name)).toBeUndefined();
   });
 
@@ -34,6 +34,9 @@ describe('file names', () => {
     ['a\nb', 'newline'],
     ['a\\b', 'backslash'],
     ['x'.repeat(201), 'too long'],
+    ['中'.repeat(86), 'a segment of 258 bytes in UTF-8'],
+    ['\ud800', 'a lone high surrogate'],
+    ['a/\udc00b', 'a lone low surrogate'],
   ])('%j is rejected (%s)', (name) => {
     expect(fileNameProblem(name)).toBeDefined();
   });

@@ -4,6 +4,8 @@ import { SandboxError, SandboxErrorCode } from './sandbox-error';
 export const MAX_FILES = 32;
 export const MAX_FILE_NAME_LENGTH = 200;
 const MAX_SEGMENT_LENGTH = 100;
+/** NAME_MAX of Linux filesystems, tmpfs included. */
+const MAX_SEGMENT_BYTES = 255;
 
 function reject(message: string): never {
   throw new SandboxError(SandboxErrorCode.InvalidRequest, message);
@@ -15,12 +17,15 @@ export function fileNameProblem(name: unknown): string | undefined {
   if (name.length > MAX_FILE_NAME_LENGTH) return `is longer than ${MAX_FILE_NAME_LENGTH} characters`;
   if (name.includes('\0')) return 'contains a NUL byte';
   if (/[\x01-\x1f\x7f\\]/.test(name)) return 'contains a control character or a backslash';
+  // A lone surrogate has no UTF-8 form: two such names would both be written as U+FFFD.
+  if (/\p{Cs}/u.test(name)) return 'is not well-formed Unicode (a lone surrogate)';
   if (name.startsWith('/')) return 'must be relative to the work directory';
   for (const seg of name.split('/')) {
     if (seg === '') return 'has an empty path segment';
     if (seg === '.' || seg === '..') return 'must not contain "." or ".." segments';
     if (seg.startsWith('-')) return 'must not have a segment starting with "-"';
     if (seg.length > MAX_SEGMENT_LENGTH) return `has a segment longer than ${MAX_SEGMENT_LENGTH} characters`;
+    if (Buffer.byteLength(seg) > MAX_SEGMENT_BYTES) return `has a segment longer than ${MAX_SEGMENT_BYTES} bytes in UTF-8`;
   }
   return undefined;
 }
