@@ -10,6 +10,28 @@ describe('admin API (e2e)', () => {
   });
   afterAll(() => t.close());
 
+  it('refuses NUL in text, a page offset past 1e9 and a balance past 2e9 with stable codes, storing nothing', async () => {
+    const nul = await call(`${t.url}/admin/keys`, { headers: admin, body: { credits: 1, label: 'a\u0000b' } });
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({ error: 'validation_failed', message: 'label must not contain NUL characters' });
+    const rich = await call(`${t.url}/admin/keys`, { headers: admin, body: { credits: 1_000_000_000, label: 'rich' } });
+    const id = rich.body.id;
+    const reason = await call(`${t.url}/admin/keys/${id}/credits`, { headers: admin, body: { delta: 1, reason: 'x\u0000' } });
+    expect(reason.status).toBe(400);
+    for (const offset of ['1000000001', '1e20', '9223372036854775808']) {
+      expect((await call(`${t.url}/admin/keys?offset=${offset}`, { headers: admin })).status).toBe(400);
+      expect((await call(`${t.url}/admin/keys/${id}/ledger?offset=${offset}`, { headers: admin })).status).toBe(400);
+    }
+    const grant = (delta: number) => call(`${t.url}/admin/keys/${id}/credits`, { headers: admin, body: { delta, reason: 'grant' } });
+    expect((await grant(1_000_000_000)).body.credits).toBe(2_000_000_000);
+    const over = await grant(1_000_000_000);
+    expect(over.status).toBe(409);
+    expect(over.body).toMatchObject({ error: 'balance_too_large', credits: 2_000_000_000 });
+    expect((await grant(1)).status).toBe(409);
+    const ledger = await call(`${t.url}/admin/keys/${id}/ledger`, { headers: admin });
+    expect(ledger.body.items.map((e: { delta: number }) => e.delta)).toEqual([1_000_000_000, 1_000_000_000]);
+  });
+
   it('creates, lists, reads, grants, revokes, disables, and shows the ledger newest first', async () => {
     const created = await call(`${t.url}/admin/keys`, { headers: admin, body: { credits: 30, label: 'team-a' } });
     expect(created.status).toBe(201);

@@ -7,6 +7,10 @@ import { CreditsErrorCode, CreditsException } from './credits.exception';
 import { FundedDebit, FundedKeys } from './funded-keys';
 import { LedgerEntry } from './ledger-entry.entity';
 
+/** The most credits a key can hold; the column is a 32-bit integer. */
+export const MAX_BALANCE = 2_000_000_000;
+const INT4_MAX = 2_147_483_647;
+
 export interface Charge {
   keyId: string;
   cost: number;
@@ -88,25 +92,38 @@ export class CreditsService {
     return this.move(c.keyId, c.cost, 'refund', c.service, c.requestId);
   }
 
-  /** Admin grant (delta > 0) or revoke (delta < 0); never below zero. */
+  /** Admin grant (delta > 0) or revoke (delta < 0); never below zero, never above MAX_BALANCE. */
   async adjust(keyId: string, delta: number, reason: string): Promise<number> {
-    const balance = await this.move(keyId, delta, `admin: ${reason}`, null, null);
+    const balance = await this.move(keyId, delta, `admin: ${reason}`, null, null, MAX_BALANCE);
     if (delta < 0) this.forgetKey(keyId);
     return balance;
   }
 
-  private async move(keyId: string, delta: number, reason: string, service: string | null, requestId: string | null): Promise<number> {
+  /** `max` bounds grants; a refund only restores what a debit took, so it is never refused. */
+  private async move(
+    keyId: string,
+    delta: number,
+    reason: string,
+    service: string | null,
+    requestId: string | null,
+    max = INT4_MAX,
+  ): Promise<number> {
     const [row] = await this.db.query(
       `WITH u AS (
-         UPDATE api_keys SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0 RETURNING id, credits
+         UPDATE api_keys SET credits = credits + $2 WHERE id = $1 AND credits::bigint + $2 BETWEEN 0 AND $6 RETURNING id, credits
        )
        INSERT INTO credit_ledger (key_id, delta, balance_after, reason, service, request_id)
        SELECT id, $2::int, credits, $3, $4, $5 FROM u RETURNING balance_after`,
-      [keyId, delta, reason, service, requestId],
+      [keyId, delta, reason, service, requestId, max],
     );
     if (row) return row.balance_after;
     const [exists] = await this.db.query('SELECT credits FROM api_keys WHERE id = $1', [keyId]);
     if (!exists) throw new KeysException(KeysErrorCode.KeyNotFound, `No key with id ${keyId}`);
+    if (exists.credits + delta > max) {
+      throw new CreditsException(CreditsErrorCode.BalanceTooLarge, `The balance is ${exists.credits}; it cannot go above ${max}`, {
+        credits: exists.credits,
+      });
+    }
     throw new CreditsException(CreditsErrorCode.NegativeBalance, `The balance is ${exists.credits}; it cannot go below zero`, {
       credits: exists.credits,
     });
