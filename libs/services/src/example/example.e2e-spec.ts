@@ -42,6 +42,13 @@ describe('hash example service through the gateway (e2e)', () => {
     expect(await credits(key)).toBe(4);
   });
 
+  it('reads a null encoding as an absent one (utf8)', async () => {
+    const key = await t.createKey(5);
+    const res = await call(`${t.url}/v1/hash/sha256`, { key, body: { text: 'abc', encoding: null } });
+    expect(res.status).toBe(200);
+    expect(res.body.hex).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
   it.each([
     ['no text', {}, 'validation_failed'],
     ['a number as text', { text: 42 }, 'validation_failed'],

@@ -12,7 +12,9 @@ const STRICT: Record<Exclude<InputEncoding, 'utf8'>, RegExp> = {
 
 @Injectable()
 export class HashService {
-  digest(algorithm: HashResult['algorithm'], text: string, encoding: InputEncoding = 'utf8'): HashResult {
+  /** A null encoding is an absent one, as @IsOptional() lets it through. */
+  digest(algorithm: HashResult['algorithm'], text: string, given?: InputEncoding | null): HashResult {
+    const encoding = given ?? 'utf8';
     if (encoding !== 'utf8' && !STRICT[encoding].test(text)) {
       throw new HashException(HashErrorCode.InvalidEncoding, `text is not valid ${encoding}`);
     }
