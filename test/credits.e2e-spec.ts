@@ -116,16 +116,32 @@ describe('credits (e2e)', () => {
     expect(await tallied()).toBe(before);
   });
 
-  it('does not refund a user error, refunds a validation rejection', async () => {
+  const ledgerRows = async (id: string) => Number((await t.db.query('SELECT count(*) AS n FROM credit_ledger WHERE key_id = $1', [id])).rows[0].n);
+
+  it('does not refund a user error; input that fails validation is refused before any debit', async () => {
     const key = await t.createKey(10);
     const id = await t.keyId(key);
     expect((await call(`${t.url}/v1/echo/teapot`, { key, body: {} })).status).toBe(418);
     expect(await balance(id)).toBe(9);
+    const rows = await ledgerRows(id);
     const bad = await call(`${t.url}/v1/echo/say`, { key, body: { text: 42 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('validation_failed');
     expect(bad.body.message).toContain('text');
+    expect(bad.headers.get('x-credits-remaining')).toBeNull();
     expect(await balance(id)).toBe(9);
-    expect(await ledgerSum(id)).toBe(9);
+    expect(await ledgerRows(id)).toBe(rows);
+  });
+
+  it('bad requests in flight never hold the credit a good one needs', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const key = await t.createKey(1);
+      const bad = Array.from({ length: 20 }, () => call(`${t.url}/v1/echo/say`, { key, body: { text: 42 } }));
+      const good = call(`${t.url}/v1/echo/say`, { key, body: { text: 'hi' } });
+      const answers = await Promise.all([...bad, good]);
+      expect(answers.slice(0, 20).map((r) => r.status)).toEqual(Array(20).fill(400));
+      expect(answers[20].status).toBe(201);
+      expect(await balance(await t.keyId(key))).toBe(0);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Type, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AdminController } from './admin/admin.controller';
@@ -7,6 +7,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { ConfigModule } from './config/config.module';
 import { Env } from './config/load-config';
 import { CreditsInterceptor } from './credits/credits.interceptor';
+import { gatewayValidationPipe, RequestArgsValidator } from './http/request-args.validator';
 import { CreditsService } from './credits/credits.service';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
@@ -48,10 +49,8 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: GatewayThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: CreditsInterceptor },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }),
-        },
+        RequestArgsValidator,
+        { provide: APP_PIPE, useValue: gatewayValidationPipe() },
       ],
     };
   }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { Observable, catchError, from, lastValueFrom, mergeMap, of, throwError } from 'rxjs';
 import { ServiceRegistry } from '../catalog/service-registry.service';
 import { Principal } from '../keys/principal';
+import { RequestArgsValidator } from '../http/request-args.validator';
 import { requestIdOf } from '../http/request-id.middleware';
 import { Charge, CreditsService, KeyCharge } from './credits.service';
 import { isRefundable } from './refund-policy';
@@ -12,7 +13,8 @@ export const CREDITS_HEADER = 'X-Credits-Remaining';
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
- * The charge step: debit before the service's answer, refund when the failure is ours. A key
+ * The charge step: input validated first (bad input is never charged), then a debit before the
+ * service's answer, and a refund when the failure is ours. A key
  * debited moments ago with enough left (FundedKeys) has its handler start beside its debit; the
  * answer still waits for the debit, and a failed debit is the answer (the handler's is dropped).
  * Paid handlers answer with one value (the last one counts), as every service route here does.
@@ -22,6 +24,7 @@ export class CreditsInterceptor implements NestInterceptor {
   constructor(
     private readonly registry: ServiceRegistry,
     private readonly credits: CreditsService,
+    private readonly args: RequestArgsValidator,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -29,6 +32,7 @@ export class CreditsInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<Request>();
     const principal = req.user as Principal | undefined;
     if (!route || route.cost === 0 || !principal) return next.handle();
+    await this.args.validate(context);
     const res = context.switchToHttp().getResponse<Response>();
     const keyCharge: KeyCharge = { keyHash: principal.keyHash, cost: route.cost, service: route.service, requestId: requestIdOf(req) };
     const release = this.credits.reserveHeadStart(principal.keyHash, route.cost);
