@@ -23,6 +23,17 @@ describe('keys (e2e)', () => {
     expect(ledger.rows).toEqual([{ delta: 200, balance_after: 200 }]);
   });
 
+  it('a key is only taken from the Authorization header, never from ?access_token= or the body', async () => {
+    const { body: created } = await call(`${t.url}/api/keys/create`, { method: 'POST' });
+    const inQuery = await call(`${t.url}/api/keys/me?access_token=${created.key}`);
+    expect(inQuery.status).toBe(401);
+    expect(inQuery.body.error).toBe('missing_key');
+    const inBody = await call(`${t.url}/v1/echo/say`, { body: { text: 'a', access_token: created.key } });
+    expect(inBody.status).toBe(401);
+    expect(inBody.body.error).toBe('missing_key');
+    expect((await call(`${t.url}/api/keys/me`, { key: created.key })).body.credits).toBe(200);
+  });
+
   it('GET /api/keys/me returns balance and usage counts', async () => {
     const { body: created } = await call(`${t.url}/api/keys/create`, { method: 'POST' });
     await call(`${t.url}/v1/echo/say`, { key: created.key, body: { text: 'a' } });

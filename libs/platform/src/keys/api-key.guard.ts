@@ -20,7 +20,10 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
     const handler = context.getHandler();
     const route = this.registry.routeFor(handler);
     if (!route && !this.reflector.get<boolean>(REQUIRE_API_KEY, handler)) return true;
-    if (route && route.cost > 0) markPaidRoute(context.switchToHttp().getRequest());
+    const req = context.switchToHttp().getRequest();
+    // passport-http-bearer also takes ?access_token= and a body field; a key in a URL ends up in logs.
+    if (!req.headers?.authorization) throw new KeysException(KeysErrorCode.MissingKey, 'Send your key as "Authorization: Bearer <key>"');
+    if (route && route.cost > 0) markPaidRoute(req);
     return super.canActivate(context);
   }
 
