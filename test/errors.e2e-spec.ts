@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { EchoModule } from './fixtures/echo/echo.module';
 import { call } from './utils/http';
 import { TestApp, startTestApp } from './utils/test-app';
@@ -46,6 +47,27 @@ describe('errors (e2e)', () => {
       expect(res.body).toEqual({ error: 'validation_failed', message: 'The request body nests deeper than 32 levels' });
     }
     expect(await credits()).toBe(before);
+  });
+
+  it('what the Node HTTP parser refuses gets a JSON error too: 400 bad_request, 431 headers_too_large; a charset other than UTF-8 → 415', async () => {
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(t.url).port), '127.0.0.1');
+        let got = '';
+        socket.on('data', (d) => (got += d.toString()));
+        socket.on('end', () => resolve(got));
+        socket.on('error', reject);
+        socket.end(request);
+      });
+    const bad = await raw('GET /health HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n');
+    expect(bad).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(bad.split('\r\n\r\n')[1])).toEqual({ error: 'bad_request', message: 'The request is not valid HTTP' });
+    const big = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(big.split('\r\n\r\n')[1]).error).toBe('headers_too_large');
+    const latin1 = await call(`${t.url}/v1/echo/say`, { key, rawBody: '{"text":"a"}', headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect(latin1.status).toBe(415);
+    expect(latin1.body.error).toBe('unsupported_media_type');
   });
 
   it('a body over the limit → 413 payload_too_large', async () => {

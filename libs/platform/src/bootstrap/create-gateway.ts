@@ -10,6 +10,7 @@ import { Env, loadConfig, validateRegisteredConfigs } from '../config/load-confi
 import { EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres';
 import { runMigrations } from '../database/run-migrations';
 import { bodyParsing } from '../http/body-parsing';
+import { answerClientErrorsWithJson } from '../http/client-errors';
 import { closeHttp } from '../http/close-http';
 import { requestIdMiddleware } from '../http/request-id.middleware';
 import { PlatformModule } from '../platform.module';
@@ -46,6 +47,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     app.use(servicePathMiddleware(app.get(ServiceRegistry)));
     await runMigrations(app.get(DataSource));
     await app.init();
+    answerClientErrorsWithJson(app.getHttpServer());
     return {
       app,
       http,

@@ -14,6 +14,7 @@ const CODE_BY_STATUS: Record<number, GatewayErrorCode> = {
   403: GatewayErrorCode.Forbidden,
   404: GatewayErrorCode.NotFound,
   413: GatewayErrorCode.PayloadTooLarge,
+  415: GatewayErrorCode.UnsupportedMediaType,
   429: GatewayErrorCode.RateLimited,
   503: GatewayErrorCode.Unavailable,
 };
@@ -46,7 +47,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     return { status: 413, body: { error: GatewayErrorCode.PayloadTooLarge, message: 'The request body is too large' } };
   }
   if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
-    return { status: parser.status, body: { error: CODE_BY_STATUS[parser.status] ?? 'bad_request', message: 'The request could not be read' } };
+    return { status: parser.status, body: { error: CODE_BY_STATUS[parser.status] ?? GatewayErrorCode.BadRequest, message: 'The request could not be read' } };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: GatewayErrorCode.InternalError, message: 'Internal error' } };
 }

@@ -3,7 +3,11 @@ import { AppException } from './app.exception';
 export enum GatewayErrorCode {
   ValidationFailed = 'validation_failed',
   InvalidJson = 'invalid_json',
+  BadRequest = 'bad_request',
   PayloadTooLarge = 'payload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  HeadersTooLarge = 'headers_too_large',
+  RequestTimeout = 'request_timeout',
   NotFound = 'not_found',
   UnknownService = 'unknown_service',
   RateLimited = 'rate_limited',
@@ -16,7 +20,11 @@ export enum GatewayErrorCode {
 const STATUS: Record<GatewayErrorCode, number> = {
   [GatewayErrorCode.ValidationFailed]: 400,
   [GatewayErrorCode.InvalidJson]: 400,
+  [GatewayErrorCode.BadRequest]: 400,
   [GatewayErrorCode.PayloadTooLarge]: 413,
+  [GatewayErrorCode.UnsupportedMediaType]: 415,
+  [GatewayErrorCode.HeadersTooLarge]: 431,
+  [GatewayErrorCode.RequestTimeout]: 408,
   [GatewayErrorCode.NotFound]: 404,
   [GatewayErrorCode.UnknownService]: 404,
   [GatewayErrorCode.RateLimited]: 429,
