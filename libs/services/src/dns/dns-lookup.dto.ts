@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, ValidateBy } from 'class-validator';
 import { DNS_RECORD_TYPES, DnsRecordType } from './dns-record-type';
 import { normalizeDnsName } from './dns-name';
+import { reverseNameOf } from './reverse-name';
 
 export class DnsLookupDto {
   @Transform(({ value }) => (typeof value === 'string' ? (normalizeDnsName(value) ?? value) : value))
@@ -9,9 +10,12 @@ export class DnsLookupDto {
   @ValidateBy({
     name: 'dnsName',
     validator: {
-      validate: (v: unknown) => typeof v === 'string' && normalizeDnsName(v) === v,
+      // With type=PTR an address stands for its arpa name, as on /reverse.
+      validate: (v: unknown, args) =>
+        typeof v === 'string' &&
+        (normalizeDnsName(v) === v || ((args?.object as { type?: unknown }).type === 'PTR' && reverseNameOf(v) !== undefined)),
       defaultMessage: () =>
-        'name must be a domain name of at most 253 characters whose dot-separated labels are 1-63 letters, digits, hyphens or underscores',
+        'name must be a domain name of at most 253 characters whose dot-separated labels are 1-63 letters, digits, hyphens or underscores (or, with type=PTR, an IP address)',
     },
   })
   readonly name: string;

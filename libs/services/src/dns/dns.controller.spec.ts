@@ -107,6 +107,8 @@ describe('DnsController over HTTP with a real DNS server on loopback', () => {
     });
     expect((await app.get('/v1/dns/reverse?ip=192.0.2.10')).body).toMatchObject({ type: 'PTR', records: ['example.test'] });
     expect((await app.get('/v1/dns/reverse?ip=2001:db8::10')).body).toMatchObject({ records: ['v6.example.test'] });
+    expect((await app.get('/v1/dns/lookup?name=2001:db8::10&type=ptr')).body).toMatchObject({ records: ['v6.example.test'] });
+    expect((await app.get('/v1/dns/lookup?name=2001:db8::10&type=A')).status).toBe(400);
   });
 
   it('looks up internationalised names in their punycode form', async () => {
