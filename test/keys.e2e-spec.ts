@@ -31,6 +31,14 @@ describe('keys (e2e)', () => {
     const inBody = await call(`${t.url}/v1/echo/say`, { body: { text: 'a', access_token: created.key } });
     expect(inBody.status).toBe(401);
     expect(inBody.body.error).toBe('missing_key');
+    const basic = { authorization: 'Basic Zm9vOmJhcg==' };
+    for (const res of [
+      await call(`${t.url}/api/keys/me?access_token=${created.key}`, { headers: basic }),
+      await call(`${t.url}/v1/echo/say?access_token=${created.key}`, { headers: basic, body: { text: 'a' } }),
+    ]) {
+      expect(res.status).toBe(401);
+      expect(res.body.error).toBe('invalid_key');
+    }
     expect((await call(`${t.url}/api/keys/me`, { key: created.key })).body.credits).toBe(200);
   });
 

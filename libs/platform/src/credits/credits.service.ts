@@ -99,7 +99,7 @@ export class CreditsService {
     return balance;
   }
 
-  /** `max` bounds grants; a refund only restores what a debit took, so it is never refused. */
+  /** `max` bounds grants (delta > 0) only; a refund restores what a debit took and is never refused by it. */
   private async move(
     keyId: string,
     delta: number,
@@ -114,12 +114,13 @@ export class CreditsService {
        )
        INSERT INTO credit_ledger (key_id, delta, balance_after, reason, service, request_id)
        SELECT id, $2::int, credits, $3, $4, $5 FROM u RETURNING balance_after`,
-      [keyId, delta, reason, service, requestId, max],
+      [keyId, delta, reason, service, requestId, delta > 0 ? max : INT4_MAX],
     );
     if (row) return row.balance_after;
     const [exists] = await this.db.query('SELECT credits FROM api_keys WHERE id = $1', [keyId]);
     if (!exists) throw new KeysException(KeysErrorCode.KeyNotFound, `No key with id ${keyId}`);
-    if (exists.credits + delta > max) {
+    // From the sign, not the balance read after: a debit in between must not turn one into the other.
+    if (delta > 0) {
       throw new CreditsException(CreditsErrorCode.BalanceTooLarge, `The balance is ${exists.credits}; it cannot go above ${max}`, {
         credits: exists.credits,
       });

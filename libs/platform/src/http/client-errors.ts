@@ -12,11 +12,15 @@ const MALFORMED: [number, string, GatewayErrorCode, string] = [400, 'Bad Request
 /** What Node's HTTP parser refuses, before Express sees it, gets the same JSON error body as the rest. */
 export function answerClientErrorsWithJson(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const [status, reason, error, message] = ANSWERS[err.code ?? ''] ?? MALFORMED;
-    const body = JSON.stringify({ error, message });
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    // As Node's own handler: answer only when no response in flight has started on this socket, then close it.
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+      const [status, reason, error, message] = ANSWERS[err.code ?? ''] ?? MALFORMED;
+      const body = JSON.stringify({ error, message });
+      socket.write(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
   });
 }

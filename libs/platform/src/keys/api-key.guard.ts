@@ -21,8 +21,10 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
     const route = this.registry.routeFor(handler);
     if (!route && !this.reflector.get<boolean>(REQUIRE_API_KEY, handler)) return true;
     const req = context.switchToHttp().getRequest();
-    // passport-http-bearer also takes ?access_token= and a body field; a key in a URL ends up in logs.
-    if (!req.headers?.authorization) throw new KeysException(KeysErrorCode.MissingKey, 'Send your key as "Authorization: Bearer <key>"');
+    // passport-http-bearer also takes ?access_token= or a body field when the header is not Bearer; a key in a URL ends up in logs.
+    const header: unknown = req.headers?.authorization;
+    if (!header) throw new KeysException(KeysErrorCode.MissingKey, 'Send your key as "Authorization: Bearer <key>"');
+    if (typeof header !== 'string' || !/^bearer +\S/i.test(header)) throw malformedHeader();
     if (route && route.cost > 0) markPaidRoute(req);
     return super.canActivate(context);
   }
@@ -32,6 +34,8 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
     if (user) return user;
     const header = context.switchToHttp().getRequest().headers?.authorization;
     if (!header) throw new KeysException(KeysErrorCode.MissingKey, 'Send your key as "Authorization: Bearer <key>"');
-    throw new KeysException(KeysErrorCode.InvalidKey, 'Malformed Authorization header; expected "Bearer <key>"');
+    throw malformedHeader();
   }
 }
+
+const malformedHeader = () => new KeysException(KeysErrorCode.InvalidKey, 'Malformed Authorization header; expected "Bearer <key>"');
