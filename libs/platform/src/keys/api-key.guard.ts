@@ -29,11 +29,10 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
     return super.canActivate(context);
   }
 
-  override handleRequest<T = Principal>(err: unknown, user: T | false, _info: unknown, context: ExecutionContext): T {
+  override handleRequest<T = Principal>(err: unknown, user: T | false): T {
     if (err) throw err;
     if (user) return user;
-    const header = context.switchToHttp().getRequest().headers?.authorization;
-    if (!header) throw new KeysException(KeysErrorCode.MissingKey, 'Send your key as "Authorization: Bearer <key>"');
+    // canActivate() already refused a missing or non-Bearer header.
     throw malformedHeader();
   }
 }
