@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS_TABLE } from './limits';
 import { prepareRun } from './prepare-run';
 import { Language, RunSpec } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
+import { typescriptColdArgv } from './typescript/in-sandbox-typescript';
 
 const limits = DEFAULT_LIMITS_TABLE.defaults;
 const spec = (language: string, code: string, extra: Partial<RunSpec> = {}): RunSpec => ({
@@ -10,6 +11,9 @@ const spec = (language: string, code: string, extra: Partial<RunSpec> = {}): Run
   limits,
   ...extra,
 });
+
+/** A namespace: sucrase would drop it, so the run's TypeScript is compiled by esbuild before the sandbox. */
+const ESBUILD = 'namespace Only { export const esbuild = 1; }\n';
 
 async function errorCode(p: Promise<unknown>): Promise<string> {
   try {
@@ -42,22 +46,35 @@ describe('prepareRun', () => {
     expect(p.kind === 'run' && 'stdin' in p.run).toBe(false);
   });
 
-  it('compiles TypeScript (and .ts extra files) to CommonJS before the sandbox', async () => {
+  it('leaves TypeScript that sucrase compiles as esbuild would to the sandbox, sources as they are', async () => {
+    const code = "import { x } from './lib';\nconst n: number = x;\nconsole.log(n);";
+    const files = [{ name: 'lib.ts', content: 'export const x: number = 1;' }, { name: 'data.json', content: '{}' }];
+    const p = await prepareRun(spec('ts', code, { args: ['a'], files }));
+    if (p.kind !== 'run') throw new Error('expected a run');
+    expect(p.run.argv).toEqual(typescriptColdArgv(['a']));
+    expect(p.run.entry).toEqual({ language: 'typescript', runtime: 'typescript', main: 'main.ts', args: ['a'] });
+    expect(p.run.files).toEqual([{ name: 'main.ts', content: code }, ...files]);
+  });
+
+  it('compiles TypeScript (and .ts extra files) to CommonJS before the sandbox when sucrase would not, keeping the sources', async () => {
+    const code = ESBUILD + "import { x } from './lib';\nconst n: number = x;\nconsole.log(n);";
     const p = await prepareRun(
-      spec('ts', "import { x } from './lib';\nconst n: number = x;\nconsole.log(n);", {
+      spec('ts', code, {
         files: [{ name: 'lib.ts', content: 'export const x: number = 1;' }, { name: 'data.json', content: '{}' }],
       }),
     );
     if (p.kind !== 'run') throw new Error('expected a run');
     expect(p.run.argv).toEqual(['node', 'main.js']);
-    expect(p.run.files.map((f) => f.name)).toEqual(['main.js', 'lib.js', 'data.json']);
+    expect(p.run.entry).toMatchObject({ runtime: 'node', main: 'main.js' });
+    expect(p.run.files.map((f) => f.name)).toEqual(['main.js', 'lib.js', 'main.ts', 'lib.ts', 'data.json']);
     expect(p.run.files[0].content).toContain('require("./lib")');
     expect(p.run.files[0].content).not.toContain(': number');
+    expect(p.run.files[2].content).toBe(code);
   });
 
   it('compiles extra .mts files to ES modules (.mjs) and .cts to CommonJS (.cjs); declaration files stay as they are', async () => {
     const p = await prepareRun(
-      spec('ts', 'console.log(1)', {
+      spec('ts', ESBUILD + 'console.log(1)', {
         files: [
           { name: 'e.mts', content: 'export const a: number = 1;' },
           { name: 'c.cts', content: 'export const b: number = 2;' },
@@ -66,7 +83,7 @@ describe('prepareRun', () => {
       }),
     );
     if (p.kind !== 'run') throw new Error('expected a run');
-    expect(p.run.files.map((f) => f.name)).toEqual(['main.js', 'e.mjs', 'c.cjs', 'types.d.ts']);
+    expect(p.run.files.map((f) => f.name)).toEqual(['main.js', 'e.mjs', 'c.cjs', 'main.ts', 'e.mts', 'c.cts', 'types.d.ts']);
     expect(p.run.files[1].content).toMatch(/^export \{/m);
     expect(p.run.files[2].content).toContain('module.exports');
   });
@@ -75,7 +92,7 @@ describe('prepareRun', () => {
     const slow = '(a) => '.repeat(2000) + '1';
     const started = Date.now();
     const timed = await prepareRun(
-      spec('ts', 'console.log(1)', {
+      spec('ts', ESBUILD + 'console.log(1)', {
         limits: { ...limits, timeoutMs: 400 },
         files: ['a', 'b', 'c', 'd'].map((n) => ({ name: `${n}.ts`, content: slow })),
       }),
@@ -85,7 +102,7 @@ describe('prepareRun', () => {
 
     let doubling = 'enum E { A0 = "ab"';
     for (let i = 1; i < 18; i++) doubling += `, A${i} = A${i - 1} + A${i - 1}`;
-    doubling += ' }\nconsole.log(E.A17);';
+    doubling += ' }\nconsole.log(E.A17);' + ESBUILD;
     const one = await prepareRun(spec('ts', doubling, { limits: { ...limits, tmpfsMb: 1 } }));
     expect(one.kind).toBe('run');
     const two = await prepareRun(spec('ts', doubling, { limits: { ...limits, tmpfsMb: 1 }, files: [{ name: 'b.ts', content: doubling }] }));
@@ -93,12 +110,12 @@ describe('prepareRun', () => {
   });
 
   it('uses an ES module for top-level await', async () => {
-    const p = await prepareRun(spec('typescript', 'const v: number = await Promise.resolve(1);\nconsole.log(v);'));
+    const p = await prepareRun(spec('typescript', ESBUILD + 'const v: number = await Promise.resolve(1);\nconsole.log(v);'));
     expect(p.kind === 'run' && p.run.argv).toEqual(['node', 'main.mjs']);
   });
 
   it('turns a TypeScript syntax error into a run result with exit code 1', async () => {
-    const p = await prepareRun(spec('typescript', 'let x: number = ;'));
+    const p = await prepareRun(spec('typescript', 'let x: number = ;' + ESBUILD));
     if (p.kind !== 'result') throw new Error('expected a result');
     expect(p.result).toMatchObject({ exitCode: 1, stdout: '', timedOut: false, oomKilled: false, signal: null });
     expect(p.result.stderr).toMatch(/main\.ts:1:\d+/);

@@ -4,7 +4,10 @@ import { LANGUAGES, LanguageSpec, resolveLanguage } from './languages';
 import { MIB } from './limits';
 import { Language, RunFile, RunResult, RunSpec } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
+import { WarmRuntime, warmRuntimeOf } from './pool/warm-runtime';
 import { ModuleFormat } from './typescript/compile-protocol';
+import { typescriptColdArgv } from './typescript/in-sandbox-typescript';
+import { sucraseCompiles } from './typescript/sucrase-subset';
 import { COMPILE_TIME_CAP_MS, sharedTypeScriptCompiler, TypeScriptCompiler } from './typescript/typescript-compiler';
 
 export type Prepared = { kind: 'run'; run: PreparedRun } | { kind: 'result'; result: RunResult };
@@ -22,6 +25,8 @@ export interface CheckedRun {
   files: RunFile[];
   /** TypeScript extra files and what each becomes. */
   sources: { file: RunFile; name: string; format: 'cjs' | 'esm' }[];
+  /** TypeScript only: compiled inside the sandbox (sucrase) rather than before it (esbuild). */
+  inSandbox: boolean;
 }
 
 function invalid(message: string): never {
@@ -78,7 +83,7 @@ export function checkRun(spec: RunSpec): CheckedRun {
   const args = validateArgs(spec.args);
   if (language !== 'typescript') {
     const files = validateFiles(spec.files, [lang.sourceFile]);
-    return { spec, language, lang, args, files, sources: [] };
+    return { spec, language, lang, args, files, sources: [], inSandbox: false };
   }
   const extra = validateFiles(spec.files, [lang.sourceFile, 'main.js', 'main.mjs']);
   const sources: CheckedRun['sources'] = [];
@@ -95,7 +100,8 @@ export function checkRun(spec: RunSpec): CheckedRun {
     taken.add(s.name);
   }
   validateFiles([...sources.map((s) => ({ name: s.name, content: '' })), ...files], ['main.js', 'main.mjs']);
-  return { spec, language, lang, args, files, sources };
+  const inSandbox = sucraseCompiles([spec.code, ...sources.map((s) => s.file.content)]);
+  return { spec, language, lang, args, files, sources, inSandbox };
 }
 
 /**
@@ -106,8 +112,9 @@ async function compileSources(checked: CheckedRun, compiler: TypeScriptCompiler)
   const { spec } = checked;
   const started = Date.now();
   const timeLimitMs = Math.min(spec.limits.timeoutMs, COMPILE_TIME_CAP_MS);
-  const budget = { remainingMs: timeLimitMs, timeLimitMs, maxBytes: spec.limits.tmpfsMb * MIB - byteSize(checked.files) };
-  if (budget.maxBytes < 0) throw tooLarge(byteSize(checked.files), spec.limits.tmpfsMb);
+  const kept = [...typescriptSources(checked), ...checked.files];
+  const budget = { remainingMs: timeLimitMs, timeLimitMs, maxBytes: spec.limits.tmpfsMb * MIB - byteSize(kept) };
+  if (budget.maxBytes < 0) throw tooLarge(byteSize(kept), spec.limits.tmpfsMb);
   const compile = async (source: string, file: string, format: ModuleFormat) => {
     const out = await compiler.compile(source, file, format, budget);
     if (out.ok) budget.maxBytes -= Buffer.byteLength(out.code);
@@ -121,23 +128,33 @@ async function compileSources(checked: CheckedRun, compiler: TypeScriptCompiler)
     if (!out.ok) return { kind: 'result', result: compileErrorResult(out.message, Date.now() - started) };
     compiled.push({ name: s.name, content: out.code });
   }
-  return toRun(checked, [...compiled, ...checked.files]);
+  return toRun(checked, [...compiled, ...kept], 'node');
 }
 
-function toRun(checked: CheckedRun, all: RunFile[]): Prepared {
+/** main.ts and the other TypeScript sources, which stay in /work beside their JavaScript. */
+function typescriptSources(checked: CheckedRun): RunFile[] {
+  return [{ name: checked.lang.sourceFile, content: checked.spec.code }, ...checked.sources.map((s) => s.file)];
+}
+
+function toRun(checked: CheckedRun, all: RunFile[], runtime: WarmRuntime): Prepared {
   const { spec, lang, language, args } = checked;
   const bytes = byteSize(all);
   if (bytes > spec.limits.tmpfsMb * MIB) throw tooLarge(bytes, spec.limits.tmpfsMb);
   const main = all[0].name;
-  const run: PreparedRun = { argv: lang.command(main, args), files: all, limits: spec.limits, entry: { language, main, args } };
+  const argv = runtime === 'typescript' ? typescriptColdArgv(args) : lang.command(main, args);
+  const run: PreparedRun = { argv, files: all, limits: spec.limits, entry: { language, runtime, main, args } };
   if (typeof spec.stdin === 'string') run.stdin = spec.stdin;
   return { kind: 'run', run };
 }
 
-/** Turns a checked request into a command plus files; TypeScript is compiled here, before the sandbox. */
+/**
+ * Turns a checked request into a command plus files. TypeScript is compiled inside the sandbox
+ * when sucrase gives it esbuild's meaning, else here, before the sandbox, with esbuild.
+ */
 export async function finishRun(checked: CheckedRun, compiler: TypeScriptCompiler = sharedTypeScriptCompiler()): Promise<Prepared> {
-  if (checked.language === 'typescript') return compileSources(checked, compiler);
-  return toRun(checked, [{ name: checked.lang.sourceFile, content: checked.spec.code }, ...checked.files]);
+  if (checked.language === 'typescript' && !checked.inSandbox) return compileSources(checked, compiler);
+  if (checked.language === 'typescript') return toRun(checked, [...typescriptSources(checked), ...checked.files], 'typescript');
+  return toRun(checked, [{ name: checked.lang.sourceFile, content: checked.spec.code }, ...checked.files], warmRuntimeOf(checked.language));
 }
 
 export async function prepareRun(spec: RunSpec, compiler?: TypeScriptCompiler): Promise<Prepared> {

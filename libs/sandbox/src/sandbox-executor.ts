@@ -7,6 +7,7 @@ import { assertWithinTable, DEFAULT_LIMITS_TABLE, LimitsTable, validateLimitsTab
 import { checkRun, finishRun } from './prepare-run';
 import { BackendHealth, Language, RunLimits, RunResult, RunSpec, RuntimeInfo } from './run-spec';
 import { SandboxError, SandboxErrorCode } from './sandbox-error';
+import { ROOTFS_DEFINITION } from './rootfs/rootfs-definition';
 import { ESBUILD_VERSION, sharedTypeScriptCompiler, TypeScriptCompiler } from './typescript/typescript-compiler';
 import { RefillScheduler } from './pool/refill-scheduler';
 import { WarmPoolStats } from './pool/warm-pool';
@@ -289,7 +290,8 @@ export class SandboxExecutor implements Executor {
       }
       versions.set(lang.language, versionOf(lang.language, r.stdout + r.stderr));
     }
-    versions.set('typescript', `esbuild ${ESBUILD_VERSION} on node ${versions.get('javascript')}`);
+    const sucrase = `${ROOTFS_DEFINITION.typescript.npmPackage} ${ROOTFS_DEFINITION.typescript.version}`;
+    versions.set('typescript', `${sucrase} (esbuild ${ESBUILD_VERSION} for what sucrase cannot) on node ${versions.get('javascript')}`);
     return Object.values(LANGUAGES).map((l) => ({
       language: l.language,
       aliases: [...l.aliases],

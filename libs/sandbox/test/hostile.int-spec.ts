@@ -194,6 +194,27 @@ for (const target of BACKEND_TARGETS) {
         expect(tla.stdout).toBe('tla\n');
       });
 
+      it('typescript compiled in the sandbox and by esbuild before it behave alike, sources kept beside their JavaScript', async () => {
+        const program = (prefix: string) =>
+          prefix +
+          "import fs from 'fs';\nenum E { A = 1, B = A * 2 }\nclass P { constructor(private readonly a: number) {} get(): number { return this.a + E.B; } }\n" +
+          "console.log(new P(40).get(), fs.readdirSync('.').sort().join(','), require.main === module, process.argv.slice(2));";
+        const inSandbox = await run('typescript', program(''), { args: ['x'] });
+        const esbuild = await run('typescript', program('namespace N { export const k = 1; }\n'), { args: ['x'] });
+        expect(inSandbox).toMatchObject({ exitCode: 0, stderr: '', stdout: "42 main.js,main.ts true [ 'x' ]\n" });
+        expect(esbuild).toMatchObject({ exitCode: 0, stderr: '', stdout: inSandbox.stdout });
+        const ns = await run('typescript', 'namespace N { export const z: number = 1; }\nenum N2 { Q = N.z }\nconsole.log(N.z, N2.Q);');
+        expect(ns).toMatchObject({ exitCode: 0, stdout: '1 1\n' });
+      });
+
+      it('typescript that makes the in-sandbox transpiler blow up costs the run its own limits', async () => {
+        const deep = await run('typescript', '{'.repeat(32768) + '}'.repeat(32768));
+        expect(deep).toMatchObject({ exitCode: 1, stdout: '', timedOut: false });
+        expect(deep.stderr).toMatch(/^main\.ts: Maximum call stack size exceeded/);
+        const slow = await run('typescript', '<T>('.repeat(40) + '1' + ')'.repeat(40), { limits: { timeoutMs: 1000 } });
+        expect(slow).toMatchObject({ timedOut: true, stdout: '' });
+      });
+
       it('a program sees the globals of `node main.js`: no built-in module or CommonJS name leaks into an ES module', async () => {
         const probe = `const { builtinModules } = await import('node:module');
 const leaked = Object.getOwnPropertyNames(globalThis).filter((n) => builtinModules.includes(n) || ['require', 'module', 'exports', '__filename', '__dirname'].includes(n));

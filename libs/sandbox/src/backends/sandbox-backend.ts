@@ -1,3 +1,4 @@
+import { WarmRuntime } from '../pool/warm-runtime';
 import { BackendHealth, Language, RunFile, RunLimits, RunResult } from '../run-spec';
 
 /** A run already turned into a command: the language layer did its part. */
@@ -9,7 +10,7 @@ export interface PreparedRun {
   stdin?: string;
   limits: RunLimits;
   /** What argv runs, as data: lets a warm sandbox (already running its interpreter) run it too. */
-  entry?: { language: Language; main: string; args: string[] };
+  entry?: { language: Language; runtime: WarmRuntime; main: string; args: string[] };
 }
 
 export interface SandboxBackend {

@@ -1,3 +1,4 @@
+import { TYPESCRIPT_IN_SANDBOX } from '../typescript/in-sandbox-typescript';
 import { DONE_BYTE } from './warm-frame';
 import { WarmRuntime } from './warm-runtime';
 
@@ -110,9 +111,13 @@ _sandbox_finish(${doneFd ?? 'None'}, *_sandbox_launch(${doneFd ?? 'None'}))
  * writes the status there and SIGKILLs itself (~1 ms sooner gone than process.reallyExit, which
  * still tears the platform down); without one, as process.exit() itself does. Not after an
  * uncaught exception, whose report follows that event.
+ * The TypeScript launcher also loads the in-sandbox transpiler and trains it before it signals
+ * ready; once the files are written it compiles them (a compile error ends the run with status
+ * 1 and the message on stderr) and runs the compiled main.
  */
-const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
+const NODE_LAUNCHER = (doneFd: number | null, typescript: boolean) => String.raw`(() => {
   const doneFd = ${doneFd};
+  const typescript = ${typescript ? TYPESCRIPT_IN_SANDBOX : 'null'};
   const fs = require('fs');
   const doneIno = doneFd === null ? null : fs.fstatSync(doneFd).ino;
   const path = require('path');
@@ -163,9 +168,12 @@ const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
   process.stdout;
   process.stderr;
   const probeDir = '/tmp/.sandbox-warm';
-  const probe = parseHeader(Buffer.concat(['main.js', '0', 'main.js', 'module.exports = 0;'].flatMap(item)));
+  const probeMain = typescript ? 'main.ts' : 'main.js';
+  const probeCode = typescript ? 'module.exports = 0 as number;' : 'module.exports = 0;';
+  const probe = parseHeader(Buffer.concat([probeMain, '0', probeMain, probeCode].flatMap(item)));
   writeFiles(probeDir, probe.files);
-  process.argv = [process.execPath, probeDir + '/' + probe.main];
+  if (typescript) typescript.warm();
+  process.argv = [process.execPath, probeDir + '/' + (typescript ? typescript.compile(probeDir, [probe.main]) : probe.main)];
   Module.runMain();
   delete require.cache[process.argv[1]];
   fs.rmSync(probeDir, { recursive: true });
@@ -175,7 +183,6 @@ const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
   const run = parseHeader(readExactly(readExactly(4).readUInt32BE(0)));
   writeFiles('/work', run.files);
   fs.writeSync(2, '\x02');
-  process.argv = [process.execPath, '/work/' + run.main, ...run.args];
   process.execArgv.length = 0;
   delete process._eval;
   const emit = process.emit;
@@ -200,6 +207,18 @@ const NODE_LAUNCHER = (doneFd: number | null) => String.raw`(() => {
     const cold = new Set(['console', 'process', 'crypto']);
     for (const name of Module.builtinModules) if (!cold.has(name)) delete globalThis[name];
     for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) delete globalThis[name];
+    let main = run.main;
+    if (typescript) {
+      try {
+        main = typescript.compile('/work', [run.main, ...run.files.filter((f, i) => i % 2 === 0).map(String).filter((name) => name !== run.main)]);
+      } catch (err) {
+        if (!err || typeof err.compileError !== 'string') throw err;
+        fs.writeSync(2, err.compileError);
+        process.exitCode = 1;
+        return;
+      }
+    }
+    process.argv = [process.execPath, '/work/' + main, ...run.args];
     Module.runMain();
   });
 })();
@@ -260,6 +279,8 @@ export function launcherArgv(runtime: WarmRuntime, doneFd: number | null = null)
     case 'bash':
       return ['bash', '-c', BASH_LAUNCHER, 'bash'];
     case 'node':
-      return ['node', '-e', NODE_LAUNCHER(doneFd)];
+      return ['node', '-e', NODE_LAUNCHER(doneFd, false)];
+    case 'typescript':
+      return ['node', '-e', NODE_LAUNCHER(doneFd, true)];
   }
 }

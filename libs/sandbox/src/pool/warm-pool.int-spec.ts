@@ -284,9 +284,12 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
         expect(wr.stderr.split('\n')[0]).toBe(cr.stderr.split('\n')[0]);
       });
 
-      it('typescript (CommonJS and ES module output) shares the node pool', async () => {
-        same(await both('typescript', 'const n: number = 41 + 1;\nconsole.log(n, process.argv.slice(2), require.main === module)', { args: ['z'] }));
-        same(await both('typescript', 'const v: string = await Promise.resolve("tla");\nconsole.log(v, import.meta.url, process.argv.slice(1))'));
+      it('typescript (CommonJS and ES module output, compiled in the sandbox or by esbuild before it)', async () => {
+        for (const prefix of ['', 'namespace N { export const k = 1; }\n']) {
+          same(await both('typescript', prefix + 'const n: number = 41 + 1;\nconsole.log(n, process.argv.slice(2), require.main === module)', { args: ['z'] }));
+          same(await both('typescript', prefix + 'const v: string = await Promise.resolve("tla");\nconsole.log(v, import.meta.url, process.argv.slice(1))'));
+          same(await both('typescript', prefix + 'const x: number = 1;\nlet y: = 2;'));
+        }
       });
 
       it('bash: $0, args, stdin and files', async () => {

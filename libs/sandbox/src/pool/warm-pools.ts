@@ -8,7 +8,10 @@ import { sameSandboxLimits, WarmCapable, WarmSandbox } from './warm-sandbox';
 /** Warm sandboxes kept per language; 0 or absent: that language always runs cold. */
 export type WarmPoolSizes = Partial<Record<Language, number>>;
 
-/** One backend's pools, one per runtime; javascript and typescript share node's (the larger size). */
+/**
+ * One backend's pools, one per runtime. The node pool serves javascript and the TypeScript that is
+ * compiled before the sandbox, so it is sized for the larger of the two.
+ */
 export class WarmPools {
   private readonly pools = new Map<string, WarmPool>();
 
@@ -23,7 +26,7 @@ export class WarmPools {
       const size = Math.max(
         0,
         ...Object.entries(sizes)
-          .filter(([language]) => warmRuntimeOf(language as Language) === runtime)
+          .filter(([language]) => warmRuntimeOf(language as Language) === runtime || (runtime === 'node' && language === 'typescript'))
           .map(([, n]) => Math.floor(n ?? 0)),
       );
       if (size <= 0) continue;
@@ -39,10 +42,9 @@ export class WarmPools {
 
   /** A warm sandbox for this run, or undefined when it runs cold (pool off, other limits, none ready). */
   async acquire(run: PreparedRun): Promise<WarmSandbox | undefined> {
-    const language = run.entry?.language;
-    if (!language || !((this.sizes[language] ?? 0) >= 1)) return undefined;
+    if (!run.entry || !((this.sizes[run.entry.language] ?? 0) >= 1)) return undefined;
     if (!sameSandboxLimits(run.limits, this.limits)) return undefined;
-    return this.pools.get(warmRuntimeOf(language))?.acquire();
+    return this.pools.get(run.entry.runtime)?.acquire();
   }
 
   async settled(): Promise<void> {

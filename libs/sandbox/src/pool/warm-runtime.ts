@@ -1,11 +1,15 @@
 import { Language } from '../run-spec';
 
-/** What a warm sandbox has loaded; TypeScript is compiled before it enters, so it shares node. */
-export type WarmRuntime = 'python' | 'node' | 'bash';
+/**
+ * What a warm sandbox has loaded. TypeScript has node plus the in-sandbox transpiler; the
+ * TypeScript that only esbuild compiles as meant (see sucrase-subset.ts) is compiled before it
+ * enters and runs in a node sandbox.
+ */
+export type WarmRuntime = 'python' | 'node' | 'typescript' | 'bash';
 
-export const WARM_RUNTIMES: readonly WarmRuntime[] = ['python', 'node', 'bash'];
+export const WARM_RUNTIMES: readonly WarmRuntime[] = ['python', 'node', 'typescript', 'bash'];
 
+/** The runtime a language's runs use, but for TypeScript compiled before the sandbox (node). */
 export function warmRuntimeOf(language: Language): WarmRuntime {
-  if (language === 'javascript' || language === 'typescript') return 'node';
-  return language;
+  return language === 'javascript' ? 'node' : language;
 }

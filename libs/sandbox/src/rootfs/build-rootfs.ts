@@ -2,7 +2,8 @@ import { spawn, SpawnOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { projectRoot } from '../project-root';
 import { ROOTFS_DEFINITION } from './rootfs-definition';
 import { rootfsInfo, RootfsInfo, sandboxDataDir } from './rootfs-info';
 
@@ -128,6 +129,27 @@ async function installNode(root: string, cacheDir: string, log: Log): Promise<st
   return reported;
 }
 
+/** Bundles the pinned TypeScript transpiler into one file of the tree and checks it runs there. */
+async function installTypeScriptTranspiler(root: string, log: Log): Promise<string> {
+  const { npmPackage, version, path } = ROOTFS_DEFINITION.typescript;
+  const pkgDir = join(projectRoot(), 'node_modules', npmPackage);
+  const pkg = JSON.parse(await readFile(join(pkgDir, 'package.json'), 'utf8')) as { version: string; main: string };
+  if (pkg.version !== version) throw new Error(`${npmPackage} ${pkg.version} is installed, the rootfs wants ${version} (npm ci)`);
+  const esbuild = join(projectRoot(), 'node_modules', '.bin', 'esbuild');
+  const out = join(root, path);
+  await mkdir(dirname(out), { recursive: true });
+  log(`bundling ${npmPackage}@${version} into ${path}`);
+  const bundle = ['--bundle', '--platform=node', '--format=cjs', '--target=node20', '--minify', '--log-level=warning'];
+  await must(esbuild, [join(pkgDir, pkg.main), ...bundle, `--outfile=${out}`], log);
+  await chmod(out, 0o644);
+  await mkdir(join(root, 'usr/local/share/doc', npmPackage), { recursive: true });
+  await copyFile(join(pkgDir, 'LICENSE'), join(root, 'usr/local/share/doc', npmPackage, 'LICENSE'));
+  const probe = `process.stdout.write(require(${JSON.stringify(path)}).transform('let n: number = 1', { transforms: ['typescript'] }).code)`;
+  const code = await must('chroot', [root, '/usr/local/bin/node', '-e', probe], null);
+  if (code.trim() !== 'let n = 1') throw new Error(`${npmPackage} in the tree compiled a probe to ${JSON.stringify(code)}`);
+  return version;
+}
+
 export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
   const info = rootfsInfo();
   if (process.getuid?.() === 0) await ensureHostTools(log);
@@ -160,7 +182,8 @@ export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
       log,
     );
     const nodeVersion = await installNode(tmp, join(dataDir, 'npm'), log);
-    const versions = { ...(await finishTree(tmp, log)), node: nodeVersion };
+    const sucraseVersion = await installTypeScriptTranspiler(tmp, log);
+    const versions = { ...(await finishTree(tmp, log)), node: nodeVersion, [ROOTFS_DEFINITION.typescript.npmPackage]: sucraseVersion };
     const manifest = { hash: info.hash, definition: def, builtAt: new Date().toISOString(), versions };
     await writeFile(join(tmp, 'etc/sandbox-rootfs.json'), JSON.stringify(manifest, null, 2) + '\n');
     await chmod(tmp, 0o755);

@@ -13,13 +13,18 @@ export interface RootfsDefinition {
    * Debian's nodejs is built without the startup snapshot and starts ~3× slower (≈90 vs ≈30 ms).
    */
   node: { npmPackage: string; version: string; integrity: string };
+  /**
+   * The TypeScript transpiler that runs inside the sandbox, bundled from the project's own
+   * node_modules (its version pinned in package-lock.json) into one file at `path`.
+   */
+  typescript: { npmPackage: string; version: string; path: string };
   /** uid:gid user code runs as (nobody in Debian's base-passwd). */
   user: { uid: number; gid: number };
 }
 
 /** The one runtime definition: the bwrap tree and the Docker image are both built from it. */
 export const ROOTFS_DEFINITION: RootfsDefinition = {
-  recipe: 4,
+  recipe: 5,
   suite: 'trixie',
   variant: 'minbase',
   mirror: 'http://deb.debian.org/debian',
@@ -30,6 +35,7 @@ export const ROOTFS_DEFINITION: RootfsDefinition = {
     version: '20.20.2',
     integrity: 'sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==',
   },
+  typescript: { npmPackage: 'sucrase', version: '3.35.1', path: '/usr/local/lib/sandbox/sucrase.js' },
   user: { uid: 65534, gid: 65534 },
 };
 

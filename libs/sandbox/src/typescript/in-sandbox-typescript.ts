@@ -1,0 +1,116 @@
+import { ROOTFS_DEFINITION } from '../rootfs/rootfs-definition';
+
+/**
+ * JavaScript that runs inside the sandbox (a node launcher's, or a cold run's): an object whose
+ * `compile(dir, names)` turns the TypeScript files among `names` ('main.ts' first) into their
+ * JavaScript beside them with the rootfs's sucrase and returns main's compiled name, and whose
+ * `warm()` trains the transpiler on a sample before a warm sandbox waits for its code. A source
+ * that does not compile throws `{ compileError }`, a message for the program's stderr.
+ * main.ts becomes main.js (CommonJS), or main.mjs when it needs an ES module (top-level await,
+ * import.meta); other .ts files become .js (CommonJS), .mts → .mjs, .cts → .cjs; .d.ts are left.
+ */
+export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
+  const fs = require('fs');
+  const vm = require('vm');
+  const { transform } = require(${JSON.stringify(ROOTFS_DEFINITION.typescript.path)});
+  const outputOf = (name) => {
+    if (/\.d\.[mc]?ts$/.test(name)) return null;
+    const m = /\.([mc]?)ts$/.exec(name);
+    return m && { name: name.slice(0, -m[0].length) + '.' + m[1] + 'js', esm: m[1] === 'm' };
+  };
+  const toJs = (source, file, esm) =>
+    transform(source, {
+      transforms: esm ? ['typescript'] : ['typescript', 'imports'],
+      disableESTransforms: true,
+      preserveDynamicImport: true,
+      injectCreateRequireForImportRequire: esm,
+      filePath: file,
+    }).code;
+  const parses = (code, file, prefix) => {
+    try {
+      new vm.Script(prefix + code + '\n})', { filename: file });
+      return true;
+    } catch (err) {
+      if (err instanceof SyntaxError && /import\.meta/.test(err.message)) return 'import.meta';
+      return false;
+    }
+  };
+  // Top-level await parses only in an async body, import.meta only in a module: then CommonJS cannot hold it.
+  const needsModule = (code, file) => {
+    const plain = parses(code, file, '(function () {');
+    return plain === 'import.meta' || (plain === false && parses(code, file, '(async function () {') === true);
+  };
+  const describe = (file, source, err) => {
+    const what = String((err && err.message) || err).replace(/^Error transforming [^:]*: /, '');
+    const loc = err && err.loc;
+    if (!loc || typeof loc.line !== 'number') return file + ': ' + what + '\n';
+    const line = (source.split('\n')[loc.line - 1] || '').slice(0, 200);
+    const caret = ' '.repeat(Math.max(0, Math.min(loc.column - 1, 200))) + '^';
+    return file + ':' + loc.line + ':' + loc.column + ': error: ' + what.replace(/ \(\d+:\d+\)$/, '') + '\n    ' + line + '\n    ' + caret + '\n';
+  };
+  const compile = (dir, names) => {
+    let main;
+    for (const name of names) {
+      const out = outputOf(name);
+      if (!out) continue;
+      let source = '';
+      try {
+        source = fs.readFileSync(dir + '/' + name, 'utf8');
+        let code = toJs(source, name, out.esm);
+        if (name === 'main.ts' && /\bawait\b|\bimport\s*\.\s*meta\b/.test(source) && needsModule(code, out.name)) {
+          code = toJs(source, name, true);
+          out.name = 'main.mjs';
+        }
+        fs.writeFileSync(dir + '/' + out.name, code, { flag: 'wx', mode: 0o644 });
+      } catch (err) {
+        throw { compileError: describe(name, source, err) };
+      }
+      if (name === 'main.ts') main = out.name;
+    }
+    return main;
+  };
+  const sample = 'enum E { A, B = A + 2 } interface I { x: number }\n' +
+    'class C<T> extends Object { constructor(private readonly a: T, public b?: number) { super(); } get(): T { return this.a!; } }\n' +
+    'import type { T } from "./t"; import fs from "fs"; export const f = async (x: number): Promise<string> => String(x as unknown);\n' +
+    'export default function g<T extends object>(o: T, ...r: number[]): keyof T | undefined { return (Object.keys(o) as (keyof T)[])[r.length]; }\n' +
+    'const v = { a: 1 } satisfies Record<string, number>; console.log(new C<number>(E.B).get(), v, fs, await f(1));\n';
+  const warm = () => {
+    for (let i = 0; i < 10; i++) needsModule(toJs(sample, 'main.ts', false), 'main.js') && toJs(sample, 'main.ts', true);
+  };
+  return { compile, warm };
+})()`;
+
+/** The names of a run's files with main.ts first, as the in-sandbox compiler wants them. */
+const COLLECT_NAMES = String.raw`fs.readdirSync('/work', { recursive: true }).filter((n) => n !== 'main.ts' && fs.statSync('/work/' + n).isFile())`;
+
+/**
+ * A cold TypeScript run: `node -e` this, then `--` and the program's args. It compiles what is
+ * in /work and then runs the compiled main as a warm node launcher does (argv, no -e globals).
+ */
+export const TYPESCRIPT_COLD_SCRIPT = String.raw`(() => {
+  const fs = require('fs');
+  const Module = require('module');
+  let main;
+  try {
+    main = ${TYPESCRIPT_IN_SANDBOX}.compile('/work', ['main.ts', ...${COLLECT_NAMES}]);
+  } catch (err) {
+    if (!err || typeof err.compileError !== 'string') throw err;
+    fs.writeSync(2, err.compileError);
+    process.exitCode = 1;
+    return;
+  }
+  process.argv = [process.execPath, '/work/' + main, ...process.argv.slice(1)];
+  process.execArgv.length = 0;
+  delete process._eval;
+  process.nextTick(() => {
+    const cold = new Set(['console', 'process', 'crypto']);
+    for (const name of Module.builtinModules) if (!cold.has(name)) delete globalThis[name];
+    for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) delete globalThis[name];
+    Module.runMain();
+  });
+})();
+`;
+
+export function typescriptColdArgv(args: readonly string[]): string[] {
+  return ['node', '-e', TYPESCRIPT_COLD_SCRIPT, '--', ...args];
+}
