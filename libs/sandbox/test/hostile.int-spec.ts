@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { SANDBOX_ENV } from '../src/backends/sandbox-backend';
+import { TYPESCRIPT_IN_SANDBOX } from '../src/typescript/in-sandbox-typescript';
 import { DEFAULT_LIMITS_TABLE, resolveLimits } from '../src/limits';
 import { Language, RunFile, RunLimits, RunResult } from '../src/run-spec';
 import { SandboxExecutor } from '../src/sandbox-executor';
@@ -205,6 +206,11 @@ for (const target of BACKEND_TARGETS) {
         expect(esbuild).toMatchObject({ exitCode: 0, stderr: '', stdout: inSandbox.stdout });
         const ns = await run('typescript', 'namespace N { export const z: number = 1; }\nenum N2 { Q = N.z }\nconsole.log(N.z, N2.Q);');
         expect(ns).toMatchObject({ exitCode: 0, stdout: '1 1\n' });
+      });
+
+      it("the sandbox's sucrase loads from its code cache, which V8 accepts", async () => {
+        const r = await run('javascript', `const ts = ${TYPESCRIPT_IN_SANDBOX};\nconsole.log(ts.cacheRejected);`);
+        expect(r).toMatchObject({ exitCode: 0, stdout: 'false\n', stderr: '' });
       });
 
       it('typescript that makes the in-sandbox transpiler blow up costs the run its own limits', async () => {

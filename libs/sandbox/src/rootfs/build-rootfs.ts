@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../project-root';
+import { SUCRASE_CODE_CACHE, TYPESCRIPT_IN_SANDBOX } from '../typescript/in-sandbox-typescript';
 import { ROOTFS_DEFINITION } from './rootfs-definition';
 import { rootfsInfo, RootfsInfo, sandboxDataDir } from './rootfs-info';
 
@@ -144,9 +145,15 @@ async function installTypeScriptTranspiler(root: string, log: Log): Promise<stri
   await chmod(out, 0o644);
   await mkdir(join(root, 'usr/local/share/doc', npmPackage), { recursive: true });
   await copyFile(join(pkgDir, 'LICENSE'), join(root, 'usr/local/share/doc', npmPackage, 'LICENSE'));
-  const probe = `process.stdout.write(require(${JSON.stringify(path)}).transform('let n: number = 1', { transforms: ['typescript'] }).code)`;
-  const code = await must('chroot', [root, '/usr/local/bin/node', '-e', probe], null);
-  if (code.trim() !== 'let n = 1') throw new Error(`${npmPackage} in the tree compiled a probe to ${JSON.stringify(code)}`);
+  const cache = `const ts = ${TYPESCRIPT_IN_SANDBOX}; ts.warm(); require('fs').writeFileSync(${JSON.stringify(SUCRASE_CODE_CACHE)}, ts.codeCache(), { mode: 0o644 });`;
+  await must('chroot', [root, '/usr/local/bin/node', '-e', cache], log);
+  const probe = `const fs = require('fs'); fs.mkdirSync('/tmp/p'); fs.writeFileSync('/tmp/p/main.ts', 'let n: number = 1');
+const ts = ${TYPESCRIPT_IN_SANDBOX}; ts.compile('/tmp/p', ['main.ts']);
+process.stdout.write(JSON.stringify([ts.cacheRejected, fs.readFileSync('/tmp/p/main.js', 'utf8')])); fs.rmSync('/tmp/p', { recursive: true });`;
+  const [rejected, code] = JSON.parse(await must('chroot', [root, '/usr/local/bin/node', '-e', probe], null)) as [unknown, string];
+  if (rejected !== false || !code.includes('let n = 1')) {
+    throw new Error(`${npmPackage} in the tree: code cache rejected ${String(rejected)}, a probe compiled to ${JSON.stringify(code)}`);
+  }
   return version;
 }
 

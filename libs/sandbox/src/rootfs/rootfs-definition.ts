@@ -24,7 +24,7 @@ export interface RootfsDefinition {
 
 /** The one runtime definition: the bwrap tree and the Docker image are both built from it. */
 export const ROOTFS_DEFINITION: RootfsDefinition = {
-  recipe: 5,
+  recipe: 6,
   suite: 'trixie',
   variant: 'minbase',
   mirror: 'http://deb.debian.org/debian',

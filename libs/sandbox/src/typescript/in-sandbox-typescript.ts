@@ -1,4 +1,15 @@
+import { createHash } from 'node:crypto';
 import { ROOTFS_DEFINITION } from '../rootfs/rootfs-definition';
+
+const BUNDLE = ROOTFS_DEFINITION.typescript.path;
+const WRAP_HEAD = '(function (exports, require, module) {';
+const WRAP_TAIL = '\n})';
+/**
+ * V8's code cache for the wrapped bundle, made at sandbox:build once sucrase was trained. V8
+ * checks a cache against the source's length only, so its name holds the wrapper's hash: a
+ * changed wrapper finds no cache (slower, never wrong) until the tree is rebuilt.
+ */
+export const SUCRASE_CODE_CACHE = `${BUNDLE.replace(/\.js$/, '')}-${createHash('sha256').update(WRAP_HEAD + WRAP_TAIL).digest('hex').slice(0, 12)}.cache`;
 
 /**
  * JavaScript that runs inside the sandbox (a node launcher's, or a cold run's): an object whose
@@ -6,13 +17,24 @@ import { ROOTFS_DEFINITION } from '../rootfs/rootfs-definition';
  * JavaScript beside them with the rootfs's sucrase and returns main's compiled name, and whose
  * `warm()` trains the transpiler on a sample before a warm sandbox waits for its code. A source
  * that does not compile throws `{ compileError }`, a message for the program's stderr.
+ * sucrase is loaded with its code cache (~7 ms instead of ~25 ms); `codeCache()` makes one.
  * main.ts becomes main.js (CommonJS), or main.mjs when it needs an ES module (top-level await,
  * import.meta); other .ts files become .js (CommonJS), .mts → .mjs, .cts → .cjs; .d.ts are left.
  */
 export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
   const fs = require('fs');
   const vm = require('vm');
-  const { transform } = require(${JSON.stringify(ROOTFS_DEFINITION.typescript.path)});
+  const { transform, codeCache, cacheRejected } = (() => {
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(${JSON.stringify(SUCRASE_CODE_CACHE)});
+    } catch {}
+    const source = ${JSON.stringify(WRAP_HEAD)} + fs.readFileSync(${JSON.stringify(BUNDLE)}, 'utf8') + ${JSON.stringify(WRAP_TAIL)};
+    const script = new vm.Script(source, { filename: ${JSON.stringify(BUNDLE)}, cachedData });
+    const module = { exports: {} };
+    script.runInThisContext()(module.exports, require, module);
+    return { transform: module.exports.transform, codeCache: () => script.createCachedData(), cacheRejected: script.cachedDataRejected };
+  })();
   const outputOf = (name) => {
     if (/\.d\.[mc]?ts$/.test(name)) return null;
     const m = /\.([mc]?)ts$/.exec(name);
@@ -77,7 +99,7 @@ export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
   const warm = () => {
     for (let i = 0; i < 10; i++) needsModule(toJs(sample, 'main.ts', false), 'main.js') && toJs(sample, 'main.ts', true);
   };
-  return { compile, warm };
+  return { compile, warm, codeCache, cacheRejected };
 })()`;
 
 /** The names of a run's files with main.ts first, as the in-sandbox compiler wants them. */
