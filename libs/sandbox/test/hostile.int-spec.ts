@@ -196,14 +196,22 @@ for (const target of BACKEND_TARGETS) {
       });
 
       it('typescript compiled in the sandbox and by esbuild before it behave alike, sources kept beside their JavaScript', async () => {
-        const program = (prefix: string) =>
-          prefix +
-          "import fs from 'fs';\nenum E { A = 1, B = A * 2 }\nclass P { constructor(private readonly a: number) {} get(): number { return this.a + E.B; } }\n" +
-          "console.log(new P(40).get(), fs.readdirSync('.').sort().join(','), require.main === module, process.argv.slice(2));";
-        const inSandbox = await run('typescript', program(''), { args: ['x'] });
-        const esbuild = await run('typescript', program('namespace N { export const k = 1; }\n'), { args: ['x'] });
-        expect(inSandbox).toMatchObject({ exitCode: 0, stderr: '', stdout: "42 main.js,main.ts true [ 'x' ]\n" });
-        expect(esbuild).toMatchObject({ exitCode: 0, stderr: '', stdout: inSandbox.stdout });
+        const programs = [
+          "import fs from 'fs';\nclass P { b = 2; #a: number; constructor(a: number) { this.#a = a; } get(): number { return this.#a + this.b; } }\n" +
+            "console.log(new P(40).get(), fs.readdirSync('.').sort().join(','), require.main === module, process.argv.slice(2));",
+          // sloppy mode, as esbuild's CommonJS: no "use strict" of sucrase's own
+          'function f(this: unknown) { return typeof this; }\nx = 5;\nconsole.log(f(), (globalThis as any).x);',
+          // top-level await that also parses as a call of a function named await
+          'const v: number = await (Promise.resolve(3));\nconsole.log(v, typeof require);',
+          '#!/usr/bin/env node\nconst w: number = await Promise.resolve(4);\nconsole.log(w);',
+        ];
+        const expected = ["42 main.js,main.ts true [ 'x' ]\n", 'object 5\n', '3 undefined\n', '4\n'];
+        for (const [i, program] of programs.entries()) {
+          const inSandbox = await run('typescript', program, { args: ['x'] });
+          const esbuild = await run('typescript', program.replace(/\n/, '\nnamespace N { export const k = 1; }\n'), { args: ['x'] });
+          expect(inSandbox).toMatchObject({ exitCode: 0, stderr: '', stdout: expected[i] });
+          expect(esbuild).toMatchObject({ exitCode: 0, stderr: '', stdout: inSandbox.stdout });
+        }
         const ns = await run('typescript', 'namespace N { export const z: number = 1; }\nenum N2 { Q = N.z }\nconsole.log(N.z, N2.Q);');
         expect(ns).toMatchObject({ exitCode: 0, stdout: '1 1\n' });
       });

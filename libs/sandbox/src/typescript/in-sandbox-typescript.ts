@@ -18,8 +18,8 @@ export const SUCRASE_CODE_CACHE = `${BUNDLE.replace(/\.js$/, '')}-${createHash('
  * `warm()` trains the transpiler on a sample before a warm sandbox waits for its code. A source
  * that does not compile throws `{ compileError }`, a message for the program's stderr.
  * sucrase is loaded with its code cache (~7 ms instead of ~25 ms); `codeCache()` makes one.
- * main.ts becomes main.js (CommonJS), or main.mjs when it needs an ES module (top-level await,
- * import.meta); other .ts files become .js (CommonJS), .mts → .mjs, .cts → .cjs; .d.ts are left.
+ * main.ts becomes main.js (CommonJS), or main.mjs when it needs an ES module (top-level await);
+ * other .ts files become .js (CommonJS), .mts → .mjs, .cts → .cjs; .d.ts are left as they are.
  */
 export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
   const fs = require('fs');
@@ -40,27 +40,32 @@ export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
     const m = /\.([mc]?)ts$/.exec(name);
     return m && { name: name.slice(0, -m[0].length) + '.' + m[1] + 'js', esm: m[1] === 'm' };
   };
-  const toJs = (source, file, esm) =>
-    transform(source, {
+  // esbuild's CommonJS is sloppy mode unless the source says otherwise; sucrase's imports transform adds "use strict".
+  const toJs = (source, file, esm) => {
+    const code = transform(source, {
       transforms: esm ? ['typescript'] : ['typescript', 'imports'],
       disableESTransforms: true,
       preserveDynamicImport: true,
       injectCreateRequireForImportRequire: esm,
       filePath: file,
     }).code;
-  const parses = (code, file, prefix) => {
+    return esm ? code : code.replace(/^(#!.*\n)?"use strict";/, '$1');
+  };
+  const parseError = (code, file, head, tail) => {
     try {
-      new vm.Script(prefix + code + '\n})', { filename: file });
-      return true;
+      new vm.Script(head + code + tail, { filename: file });
+      return null;
     } catch (err) {
-      if (err instanceof SyntaxError && /import\.meta/.test(err.message)) return 'import.meta';
-      return false;
+      return String((err && err.message) || err);
     }
   };
-  // Top-level await parses only in an async body, import.meta only in a module: then CommonJS cannot hold it.
+  // Top-level await, as esbuild decided: the body parses as an async function's and not as a plain
+  // one's, or (await (x) parses both ways) it parses in neither but in an async function.
   const needsModule = (code, file) => {
-    const plain = parses(code, file, '(function () {');
-    return plain === 'import.meta' || (plain === false && parses(code, file, '(async function () {') === true);
+    const body = code.replace(/^#!.*/, '');
+    if (parseError(body, file, '(async function () {', '\n})') !== null) return false;
+    if (parseError(body, file, '(function () {', '\n})') !== null) return true;
+    return /reserved word/.test(parseError(body, file, '(class { static {', '\n} })') || '');
   };
   const describe = (file, source, err) => {
     const what = String((err && err.message) || err).replace(/^Error transforming [^:]*: /, '');
@@ -79,7 +84,7 @@ export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
       try {
         source = fs.readFileSync(dir + '/' + name, 'utf8');
         let code = toJs(source, name, out.esm);
-        if (name === 'main.ts' && /\bawait\b|\bimport\s*\.\s*meta\b/.test(source) && needsModule(code, out.name)) {
+        if (name === 'main.ts' && /\bawait\b/.test(source) && needsModule(code, out.name)) {
           code = toJs(source, name, true);
           out.name = 'main.mjs';
         }
@@ -91,11 +96,11 @@ export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
     }
     return main;
   };
-  const sample = 'enum E { A, B = A + 2 } interface I { x: number }\n' +
-    'class C<T> extends Object { constructor(private readonly a: T, public b?: number) { super(); } get(): T { return this.a!; } }\n' +
-    'import type { T } from "./t"; import fs from "fs"; export const f = async (x: number): Promise<string> => String(x as unknown);\n' +
+  const sample = 'interface I { x: number } type U = string | number;\n' +
+    'class C<T> extends Object { #a: T; b?: number = 1; constructor(a: T) { super(); this.#a = a; } get(): T { return this.#a!; } }\n' +
+    'import type { T } from "./t"; import fs, { readFileSync } from "fs"; export const f = async (x: number): Promise<string> => String(x as unknown);\n' +
     'export default function g<T extends object>(o: T, ...r: number[]): keyof T | undefined { return (Object.keys(o) as (keyof T)[])[r.length]; }\n' +
-    'const v = { a: 1 } satisfies Record<string, number>; console.log(new C<number>(E.B).get(), v, fs, await f(1));\n';
+    'const v = { a: 1 } satisfies Record<string, number>; console.log(new C<number>(2).get(), v, fs, readFileSync, await f(1));\n';
   const warm = () => {
     for (let i = 0; i < 10; i++) needsModule(toJs(sample, 'main.ts', false), 'main.js') && toJs(sample, 'main.ts', true);
   };

@@ -1,9 +1,14 @@
 /**
  * Text that may hold what sucrase, the in-sandbox transpiler, does not compile as esbuild does:
- * namespaces and `module X {}` (sucrase drops them silently), decorators, `accessor` fields and
- * `using` declarations (esbuild lowers them for Node 20, sucrase leaves them as they are), and
- * Unicode escapes (a keyword could hide behind one). It looks at the raw text, comments and
- * strings included, so it can only err towards esbuild: a false alarm costs speed, never meaning.
+ * - dropped or miscompiled silently: namespaces and `module X {}`, enums (sucrase adds reverse
+ *   mappings to string members and resolves initializers against outer bindings), parameter
+ *   properties (assigned after, not declared as, fields), `import.meta` (esbuild's CommonJS
+ *   output empties it);
+ * - left to Node 20, which cannot run them: decorators, `accessor`, `using`;
+ * - miscompiled loudly: `export *` beside a local export of the same name;
+ * - Unicode escapes, behind which a keyword could hide.
+ * It looks at the raw text, comments and strings included, so it can only err towards esbuild:
+ * a false alarm costs speed, never meaning.
  */
 const ESBUILD_ONLY = [
   /@/,
@@ -11,12 +16,22 @@ const ESBUILD_ONLY = [
   /\bnamespace\b/,
   // `module` as a declaration: followed by a name, a string or a comment, not by `.`, `(`, `)`, `=`…
   /\bmodule\b(?!\s*(?:[.,;:()[\]{}=?!&|+*%<>^~-]|\/(?![/*])|$))/,
+  /\benum\b/,
+  /\bimport\s*(?:\.|\/[/*])/,
   /\baccessor\b/,
-  // `using x =`, `await using x =`, `for (using x of …)`; the word alone in prose is not one.
-  /\busing[ \t]+[^\s=(),;:.[\]{}]+\s*(?:=(?!=)|of\b)/,
+  /\busing\b/,
+  /\bexport\s*(?:\*|\/[/*])/,
 ];
+
+/** Modifiers that make a constructor parameter a property, when a constructor is there. */
+const PARAMETER_PROPERTY = /\b(?:public|private|protected|readonly|override)\b/;
+
+function sucraseSafe(source: string): boolean {
+  if (ESBUILD_ONLY.some((re) => re.test(source))) return false;
+  return !(/\bconstructor\b/.test(source) && PARAMETER_PROPERTY.test(source));
+}
 
 /** True when every source can be compiled inside the sandbox by sucrase with esbuild's meaning. */
 export function sucraseCompiles(sources: readonly string[]): boolean {
-  return sources.every((source) => !ESBUILD_ONLY.some((re) => re.test(source)));
+  return sources.every(sucraseSafe);
 }
