@@ -204,8 +204,11 @@ for (const target of BACKEND_TARGETS) {
           // top-level await that also parses as a call of a function named await
           'const v: number = await (Promise.resolve(3));\nconsole.log(v, typeof require);',
           '#!/usr/bin/env node\nconst w: number = await Promise.resolve(4);\nconsole.log(w);',
+          '#!/usr/bin/env node\r\nx = 5;\r\nconsole.log(x);',
+          // words reserved in strict mode only, with an await that is not top-level
+          'const package = { name: "demo" };\nasync function main() { console.log(await Promise.resolve(package.name)); }\nmain();',
         ];
-        const expected = ["42 main.js,main.ts true [ 'x' ]\n", 'object 5\n', '3 undefined\n', '4\n'];
+        const expected = ["42 main.js,main.ts true [ 'x' ]\n", 'object 5\n', '3 undefined\n', '4\n', '5\n', 'demo\n'];
         for (const [i, program] of programs.entries()) {
           const inSandbox = await run('typescript', program, { args: ['x'] });
           const esbuild = await run('typescript', program.replace(/\n/, '\nnamespace N { export const k = 1; }\n'), { args: ['x'] });

@@ -40,16 +40,17 @@ export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
     const m = /\.([mc]?)ts$/.exec(name);
     return m && { name: name.slice(0, -m[0].length) + '.' + m[1] + 'js', esm: m[1] === 'm' };
   };
-  // esbuild's CommonJS is sloppy mode unless the source says otherwise; sucrase's imports transform adds "use strict".
+  // esbuild's CommonJS is sloppy mode unless the source says so (such sources go to esbuild);
+  // sucrase's imports transform adds "use strict", after a hashbang's first \n, wherever that is.
   const toJs = (source, file, esm) => {
-    const code = transform(source, {
+    const code = transform(source.replace(/^#!/, '//'), {
       transforms: esm ? ['typescript'] : ['typescript', 'imports'],
       disableESTransforms: true,
       preserveDynamicImport: true,
       injectCreateRequireForImportRequire: esm,
       filePath: file,
     }).code;
-    return esm ? code : code.replace(/^(#!.*\n)?"use strict";/, '$1');
+    return esm ? code : code.replace(/^"use strict";/, '');
   };
   const parseError = (code, file, head, tail) => {
     try {
@@ -62,10 +63,9 @@ export const TYPESCRIPT_IN_SANDBOX = String.raw`(() => {
   // Top-level await, as esbuild decided: the body parses as an async function's and not as a plain
   // one's, or (await (x) parses both ways) it parses in neither but in an async function.
   const needsModule = (code, file) => {
-    const body = code.replace(/^#!.*/, '');
-    if (parseError(body, file, '(async function () {', '\n})') !== null) return false;
-    if (parseError(body, file, '(function () {', '\n})') !== null) return true;
-    return /reserved word/.test(parseError(body, file, '(class { static {', '\n} })') || '');
+    if (parseError(code, file, '(async function () {', '\n})') !== null) return false;
+    if (parseError(code, file, '(function () {', '\n})') !== null) return true;
+    return /^Unexpected reserved word$/.test(parseError(code, file, '(class { static {', '\n} })') || '');
   };
   const describe = (file, source, err) => {
     const what = String((err && err.message) || err).replace(/^Error transforming [^:]*: /, '');

@@ -31,6 +31,8 @@ describe('sucraseCompiles', () => {
     'console.log(import /* c */ .meta.url);',
     "export * from './a';\nexport const x = 1;",
     "export /* all */ * from './a';",
+    '"use strict";\nimport fs from "fs";',
+    "console.log(typeof arguments);\nconst v = await (Promise.resolve(3));",
     'n\\u0061mespace N {}',
     'ñ; module ñ {}',
   ])('sends %j to esbuild', (source) => {

@@ -6,6 +6,9 @@
  *   output empties it);
  * - left to Node 20, which cannot run them: decorators, `accessor`, `using`;
  * - miscompiled loudly: `export *` beside a local export of the same name;
+ * - strict mode asked for by the source: sucrase's helpers can come before the directive;
+ * - top-level await that also parses as a call (`await (x)`) after `arguments`: the in-sandbox
+ *   test for it sees only V8's first error;
  * - Unicode escapes, behind which a keyword could hide.
  * It looks at the raw text, comments and strings included, so it can only err towards esbuild:
  * a false alarm costs speed, never meaning.
@@ -21,6 +24,7 @@ const ESBUILD_ONLY = [
   /\baccessor\b/,
   /\busing\b/,
   /\bexport\s*(?:\*|\/[/*])/,
+  /use strict/,
 ];
 
 /** Modifiers that make a constructor parameter a property, when a constructor is there. */
@@ -28,6 +32,7 @@ const PARAMETER_PROPERTY = /\b(?:public|private|protected|readonly|override)\b/;
 
 function sucraseSafe(source: string): boolean {
   if (ESBUILD_ONLY.some((re) => re.test(source))) return false;
+  if (/\bawait\b/.test(source) && /\barguments\b/.test(source)) return false;
   return !(/\bconstructor\b/.test(source) && PARAMETER_PROPERTY.test(source));
 }
 
