@@ -57,6 +57,21 @@ describe('TypeScriptCompiler', () => {
     expect(!bad.ok && bad.message).toMatch(/main\.ts:1:16/);
   });
 
+  it('ends a server that stayed idle, and starts one again for the next compile', async () => {
+    const before = new Set(compileGroups().keys());
+    const reaping = new TypeScriptCompiler({ servers: 1, idleMs: 300 });
+    try {
+      expect(await reaping.compile('const a: number = 1;', 'main.ts', 'auto', budget())).toMatchObject({ ok: true });
+      const started = [...compileGroups().keys()].filter((g) => !before.has(g));
+      expect(started).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(compileGroups().has(started[0])).toBe(false);
+      expect(await reaping.compile('const b: number = 2;', 'main.ts', 'auto', budget())).toMatchObject({ ok: true });
+    } finally {
+      reaping.close();
+    }
+  });
+
   it('stops a compile that runs past its time, and compiles the next source normally', async () => {
     const started = Date.now();
     const slow = await compiler.compile(NESTED_BRACES + NESTED_BRACES, 'main.ts', 'auto', budget(300));

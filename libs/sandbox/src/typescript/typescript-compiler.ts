@@ -25,6 +25,8 @@ export interface TypeScriptCompilerOptions extends Partial<CompileServerOptions>
   servers?: number;
   /** Compiles waiting for a server before more are refused. Default 64. */
   maxWaiting?: number;
+  /** A server idle this long is ended (~60 MB each); the next compile starts one. Default 60 s. */
+  idleMs?: number;
 }
 
 const GIB = 1024 * 1024 * 1024;
@@ -40,6 +42,8 @@ export class TypeScriptCompiler {
   private readonly maxWaiting: number;
   private readonly servers = new Set<CompileServer>();
   private readonly idle: CompileServer[] = [];
+  private readonly idleTimers = new Map<CompileServer, NodeJS.Timeout>();
+  private readonly idleMs: number;
   private readonly waiting: { resolve(s: CompileServer): void; reject(e: Error): void }[] = [];
   private starting = 0;
 
@@ -53,6 +57,7 @@ export class TypeScriptCompiler {
     };
     this.size = Math.max(1, o.servers ?? availableParallelism());
     this.maxWaiting = o.maxWaiting ?? 64;
+    this.idleMs = o.idleMs ?? 60_000;
   }
 
   /** Starts one server so that the first compile does not wait for it. */
@@ -95,7 +100,10 @@ export class TypeScriptCompiler {
   }
 
   private async acquire(): Promise<CompileServer> {
-    for (let s = this.idle.pop(); s; s = this.idle.pop()) if (s.alive) return s;
+    for (let s = this.idle.pop(); s; s = this.idle.pop()) {
+      this.stopIdleTimer(s);
+      if (s.alive) return s;
+    }
     if (this.servers.size + this.starting < this.size) return this.start();
     if (this.waiting.length >= this.maxWaiting) {
       throw new SandboxError(SandboxErrorCode.Capacity, 'too many TypeScript compiles are waiting; retry later');
@@ -106,8 +114,22 @@ export class TypeScriptCompiler {
   private release(server: CompileServer): void {
     if (!server.alive) return;
     const next = this.waiting.shift();
-    if (next) next.resolve(server);
-    else this.idle.push(server);
+    if (next) return next.resolve(server);
+    this.idle.push(server);
+    this.idleTimers.set(server, setTimeout(() => this.reap(server), this.idleMs).unref());
+  }
+
+  private reap(server: CompileServer): void {
+    this.idleTimers.delete(server);
+    const i = this.idle.indexOf(server);
+    if (i < 0) return;
+    this.idle.splice(i, 1);
+    server.kill();
+  }
+
+  private stopIdleTimer(server: CompileServer): void {
+    clearTimeout(this.idleTimers.get(server));
+    this.idleTimers.delete(server);
   }
 
   private async start(): Promise<CompileServer> {
@@ -131,6 +153,7 @@ export class TypeScriptCompiler {
   /** A server that died leaves; someone waiting gets a new one in its place. */
   private forget(server: CompileServer): void {
     this.servers.delete(server);
+    this.stopIdleTimer(server);
     const i = this.idle.indexOf(server);
     if (i >= 0) this.idle.splice(i, 1);
     const next = this.waiting.shift();
