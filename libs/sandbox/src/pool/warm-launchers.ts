@@ -1,4 +1,5 @@
 import { TYPESCRIPT_IN_SANDBOX } from '../typescript/in-sandbox-typescript';
+import { FORGET_EVAL_GLOBALS } from './eval-globals';
 import { DONE_BYTE } from './warm-frame';
 import { WarmRuntime } from './warm-runtime';
 
@@ -203,10 +204,7 @@ const NODE_LAUNCHER = (doneFd: number | null, typescript: boolean) => String.raw
     return handled;
   };
   process.nextTick(() => {
-    // node -e made these globals (restoring 'module' once the eval returned); a cold run has none.
-    const cold = new Set(['console', 'process', 'crypto']);
-    for (const name of Module.builtinModules) if (!cold.has(name)) delete globalThis[name];
-    for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) delete globalThis[name];
+    ${FORGET_EVAL_GLOBALS}
     let main = run.main;
     if (typescript) {
       try {

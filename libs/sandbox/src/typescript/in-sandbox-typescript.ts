@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FORGET_EVAL_GLOBALS } from '../pool/eval-globals';
 import { ROOTFS_DEFINITION } from '../rootfs/rootfs-definition';
 
 const BUNDLE = ROOTFS_DEFINITION.typescript.path;
@@ -130,9 +131,7 @@ export const TYPESCRIPT_COLD_SCRIPT = String.raw`(() => {
   process.execArgv.length = 0;
   delete process._eval;
   process.nextTick(() => {
-    const cold = new Set(['console', 'process', 'crypto']);
-    for (const name of Module.builtinModules) if (!cold.has(name)) delete globalThis[name];
-    for (const name of ['require', 'module', 'exports', '__filename', '__dirname']) delete globalThis[name];
+    ${FORGET_EVAL_GLOBALS}
     Module.runMain();
   });
 })();
