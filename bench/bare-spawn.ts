@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { machineCpuDuring } from './cpu-usage';
 import { LatencyStats, timeSequential } from './stats';
 
 /** SPEC §7: the baseline interpreter runs with a clean environment (NODE_EXTRA_CA_CERTS alone slows node ~3×). */
@@ -17,4 +18,10 @@ export function runOnce(argv: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): Pro
 /** n spawns, back to back, or each `paceMs` after the previous one ended. */
 export function benchSpawn(argv: string[], n: number, env?: NodeJS.ProcessEnv, paceMs = 0): Promise<LatencyStats> {
   return timeSequential(n, Math.min(5, n), () => runOnce(argv, env), paceMs);
+}
+
+/** n spawns back to back, and the machine's busy CPU per spawn over them (this process's spawn work included). */
+export async function benchSpawnWithCpu(argv: string[], n: number, env?: NodeJS.ProcessEnv): Promise<{ latency: LatencyStats; cpuMsPerSpawn: number }> {
+  const { result, busyMs } = await machineCpuDuring(() => benchSpawn(argv, n, env));
+  return { latency: result, cpuMsPerSpawn: Math.round((busyMs / (n + Math.min(5, n))) * 100) / 100 };
 }

@@ -1,10 +1,12 @@
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { rootfsInfo, warmRuntimeOf, WarmPoolStats } from '@app/sandbox';
 import type { Language } from '@app/sandbox';
-import { benchSpawn } from './bare-spawn';
+import { benchSpawn, benchSpawnWithCpu, runOnce } from './bare-spawn';
+import { machineCpuDuring } from './cpu-usage';
 import { httpCall } from './http-client';
-import { startServer } from './server-process';
-import { LatencyStats, timeSequential } from './stats';
+import { ServerProcess, startServer } from './server-process';
+import { LatencyStats, TimedStep, timeInterleaved, timeSequential } from './stats';
 import { TRIVIAL } from './trivial-programs';
 
 export type BackendName = 'bwrap' | 'docker';
@@ -15,6 +17,7 @@ export interface LanguageRow {
   /**
    * One request at a time, at least `paceMs` apart and each once the language's warm pool is
    * full again (as /health reports it): the latency of a request that finds a warm sandbox.
+   * Measured in rounds that interleave every language (and, on bwrap, the bare spawns).
    */
   e2e: LatencyStats;
   /** Paced requests that had to wait past the pace for the refill, and the longest such wait. */
@@ -38,13 +41,24 @@ export interface ThroughputRow {
   connections: number;
   execsPerSec: number;
   errors: number;
+  /** Busy CPU of the whole machine per execution (load generator included), and the gateway process's share. */
+  cpuMsPerExec: number;
+  gatewayCpuMsPerExec: number;
+  /** Sandboxes, interpreters, Postgres, kernel threads and the load generator. */
+  otherCpuMsPerExec: number;
+  /** Share of the machine's CPU time left idle during the run (0 = CPU-bound). */
+  idleShare: number;
+  /** All cores busy at cpuMsPerExec: the most executions per second this machine could do. */
+  cpuBoundExecsPerSec: number;
 }
 
 export interface CoderunnerReport {
   failures: { backend: BackendName; error: string }[];
   /** Back to back. */
   bare: Record<string, LatencyStats>;
-  /** Each `paceMs` after the previous one ended, as the paced e2e runs. */
+  /** Busy CPU of the whole machine per back-to-back bare spawn (the spawning Node process included). */
+  bareCpuMsPerSpawn: Record<string, number>;
+  /** Each `paceMs` after the previous one ended, interleaved with the bwrap backend's paced e2e runs. */
   barePaced: Record<string, LatencyStats>;
   dockerRunRm?: Record<string, LatencyStats>;
   latency: LanguageRow[];
@@ -82,26 +96,34 @@ function poolRefilled(url: string, language: Language, waits: { count: number; m
   };
 }
 
+const BARE = (language: string) => `bare:${language}`;
+
 export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<CoderunnerReport> {
   const bare: Record<string, LatencyStats> = {};
-  const barePaced: Record<string, LatencyStats> = {};
-  for (const [lang, t] of Object.entries(TRIVIAL)) {
-    if (lang === 'typescript') continue;
-    bare[lang] = await benchSpawn(t.bare, o.requests);
-    barePaced[lang] = await benchSpawn(t.bare, o.requests, undefined, o.paceMs);
+  const bareCpuMsPerSpawn: Record<string, number> = {};
+  const bareLanguages = Object.keys(TRIVIAL).filter((lang) => lang !== 'typescript');
+  for (const lang of bareLanguages) {
+    const measured = await benchSpawnWithCpu(TRIVIAL[lang].bare, o.requests);
+    bare[lang] = measured.latency;
+    bareCpuMsPerSpawn[lang] = measured.cpuMsPerSpawn;
   }
   bare.typescript = bare.javascript;
-  barePaced.typescript = barePaced.javascript;
+  bareCpuMsPerSpawn.typescript = bareCpuMsPerSpawn.javascript;
 
   let dockerRunRm: Record<string, LatencyStats> | undefined;
   if (o.backends.includes('docker')) {
     dockerRunRm = {};
     const image = rootfsInfo().imageTag;
-    for (const [lang, t] of Object.entries(TRIVIAL)) {
-      if (lang === 'typescript') continue;
-      dockerRunRm[lang] = await benchSpawn(['docker', 'run', '--rm', '--network', 'none', image, ...t.bare], Math.min(o.requests, 10), process.env);
+    for (const lang of bareLanguages) {
+      dockerRunRm[lang] = await benchSpawn(['docker', 'run', '--rm', '--network', 'none', image, ...TRIVIAL[lang].bare], Math.min(o.requests, 10), process.env);
     }
     dockerRunRm.typescript = dockerRunRm.javascript;
+  }
+
+  const barePaced: Record<string, LatencyStats> = {};
+  if (!o.backends.includes('bwrap')) {
+    for (const lang of bareLanguages) barePaced[lang] = await benchSpawn(TRIVIAL[lang].bare, o.requests, undefined, o.paceMs);
+    barePaced.typescript = barePaced.javascript;
   }
 
   const latency: LanguageRow[] = [];
@@ -111,51 +133,84 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
     const gw = await startServer('gateway', { ...process.env, ...o.env, SANDBOX_BACKEND: backend });
     try {
       const headers = { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' };
-      for (const [language, t] of Object.entries(TRIVIAL)) {
-        const body = JSON.stringify({ language, code: t.code });
-        const once = async () => {
-          const r = await httpCall(`${gw.url}/v1/coderunner/execute`, 'POST', headers, body);
-          if (r.status !== 200 || JSON.parse(r.body).stdout !== '1\n') throw new Error(`${backend}/${language}: ${r.status} ${r.body}`);
-        };
-        const refillWaits = { count: 0, maxMs: 0 };
-        const e2e = await timeSequential(o.requests, 5, once, o.paceMs, poolRefilled(gw.url, language as Language, refillWaits));
-        const backToBack = await timeSequential(o.requests, 0, once);
+      const runs = Object.fromEntries(
+        Object.entries(TRIVIAL).map(([language, t]) => {
+          const body = JSON.stringify({ language, code: t.code });
+          const once = async () => {
+            const r = await httpCall(`${gw.url}/v1/coderunner/execute`, 'POST', headers, body);
+            if (r.status !== 200 || JSON.parse(r.body).stdout !== '1\n') throw new Error(`${backend}/${language}: ${r.status} ${r.body}`);
+          };
+          return [language, { once, refillWaits: { count: 0, maxMs: 0 } }];
+        }),
+      );
+      const steps: TimedStep[] = [];
+      for (const [language, run] of Object.entries(runs)) {
+        steps.push({ name: language, fn: run.once, settle: poolRefilled(gw.url, language as Language, run.refillWaits) });
+        if (backend === 'bwrap' && bareLanguages.includes(language)) steps.push({ name: BARE(language), fn: () => runOnce(TRIVIAL[language].bare) });
+      }
+      const paced = await timeInterleaved(o.requests, 5, steps, o.paceMs);
+      if (backend === 'bwrap') {
+        for (const lang of bareLanguages) barePaced[lang] = paced[BARE(lang)];
+        barePaced.typescript = barePaced.javascript;
+      }
+      for (const [language, run] of Object.entries(runs)) {
+        const e2e = paced[language];
+        const backToBack = await timeSequential(o.requests, 0, run.once);
         const base = backend === 'docker' ? dockerRunRm![language] : barePaced[language];
         latency.push({
           backend,
           language,
           e2e,
-          refillWaits,
+          refillWaits: run.refillWaits,
           backToBack,
-          baseline: backend === 'docker' ? 'docker run --rm' : `bare spawn, ${o.paceMs} ms apart`,
+          baseline: backend === 'docker' ? 'docker run --rm' : `bare spawn, ${o.paceMs} ms apart, interleaved`,
           baselineP50: base.p50,
           ratio: ratio(e2e.p50, base.p50),
           ...(backend === 'docker' ? {} : { baselineBackToBackP50: bare[language].p50, ratioVsBackToBack: ratio(e2e.p50, bare[language].p50) }),
         });
       }
-      if (o.throughputSeconds > 0) {
-        const run = await autocannon({
-          url: `${gw.url}/v1/coderunner/execute`,
-          method: 'POST',
-          connections: 8,
-          duration: o.throughputSeconds,
-          headers,
-          body: JSON.stringify({ language: 'python', code: TRIVIAL.python.code }),
-        });
-        throughput.push({
-          backend,
-          language: 'python',
-          seconds: o.throughputSeconds,
-          connections: 8,
-          execsPerSec: Math.round(run.requests.average * 10) / 10,
-          errors: run.errors + run.timeouts + run.non2xx,
-        });
-      }
+      if (o.throughputSeconds > 0) throughput.push(await throughputOf(backend, gw, headers, o.throughputSeconds));
     } catch (err) {
       failures.push({ backend, error: err instanceof Error ? err.message : String(err) });
     } finally {
       await gw.stop();
     }
   }
-  return { failures, bare, barePaced, dockerRunRm, latency, throughput };
+  return { failures, bare, bareCpuMsPerSpawn, barePaced, dockerRunRm, latency, throughput };
+}
+
+async function throughputOf(
+  backend: BackendName,
+  gw: ServerProcess,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<ThroughputRow> {
+  const gatewayBefore = await gw.cpuMs();
+  const { result: run, busyMs, idleShare } = await machineCpuDuring(() =>
+    autocannon({
+      url: `${gw.url}/v1/coderunner/execute`,
+      method: 'POST',
+      connections: 8,
+      duration: seconds,
+      headers,
+      body: JSON.stringify({ language: 'python', code: TRIVIAL.python.code }),
+    }),
+  );
+  const gatewayMs = (await gw.cpuMs()) - gatewayBefore;
+  const execs = Math.max(1, run.requests.total);
+  const perExec = (ms: number) => Math.round((ms / execs) * 100) / 100;
+  const cpuMsPerExec = perExec(busyMs);
+  return {
+    backend,
+    language: 'python',
+    seconds,
+    connections: 8,
+    execsPerSec: Math.round(run.requests.average * 10) / 10,
+    errors: run.errors + run.timeouts + run.non2xx,
+    cpuMsPerExec,
+    gatewayCpuMsPerExec: perExec(gatewayMs),
+    otherCpuMsPerExec: perExec(busyMs - gatewayMs),
+    idleShare: Math.round(idleShare * 1000) / 1000,
+    cpuBoundExecsPerSec: Math.round((cpus().length * 1000) / cpuMsPerExec),
+  };
 }

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   console.log(`gateway overhead p50 ${overhead.overheadP50Ms} ms (${overhead.ratioP50}× a bare route), errors ${overhead.paid.errors}`);
 
   console.log(
-    `\n== coderunner end to end over HTTP (${requests} sequential runs per language, ${paceMs} ms apart and once the warm pool is full again, then back to back; then ${seconds} s of python at concurrency 8)`,
+    `\n== coderunner end to end over HTTP (${requests} sequential runs per language, ${paceMs} ms apart and once the warm pool is full again, languages interleaved with each other and with the bare spawns; then back to back; then ${seconds} s of python at concurrency 8 with the CPU it cost)`,
   );
   const coderunner = await benchCoderunner({ backends, requests, paceMs, throughputSeconds: seconds, env: {} });
   console.table(
@@ -63,7 +63,25 @@ async function main(): Promise<void> {
       'ratio to it': r.ratioVsBackToBack ?? '—',
     })),
   );
-  console.table(coderunner.throughput);
+  console.table(
+    coderunner.throughput.map((t) => ({
+      backend: t.backend,
+      language: t.language,
+      'execs/s': t.execsPerSec,
+      errors: t.errors,
+      'CPU ms/exec': t.cpuMsPerExec,
+      'gateway process': t.gatewayCpuMsPerExec,
+      'sandboxes and rest': t.otherCpuMsPerExec,
+      'idle share': t.idleShare,
+      'CPU-bound ceiling /s': t.cpuBoundExecsPerSec,
+    })),
+  );
+  console.log(
+    `bare spawn CPU (whole machine, per back-to-back spawn): ${Object.entries(coderunner.bareCpuMsPerSpawn)
+      .filter(([lang]) => lang !== 'typescript')
+      .map(([lang, ms]) => `${lang} ${ms} ms`)
+      .join(', ')}`,
+  );
   for (const f of coderunner.failures) console.error(`!!! ${f.backend} failed: ${f.error}`);
 
   const dir = join(process.cwd(), 'bench', 'results');

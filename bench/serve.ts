@@ -47,6 +47,12 @@ async function serve(kind: string): Promise<ServeReady> {
   return { url, key };
 }
 
+process.on('message', (m) => {
+  if (m !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  process.send?.({ cpuMs: (user + system) / 1000 });
+});
+
 serve(process.argv[2] ?? 'gateway')
   .then((ready) => process.send?.(ready))
   .catch((e: unknown) => {

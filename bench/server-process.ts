@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { ServeReady } from './serve';
 
 export interface ServerProcess extends ServeReady {
+  /** CPU milliseconds (user + system, all threads) the server process has used so far. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -14,6 +16,11 @@ export async function startServer(kind: 'gateway' | 'bare', env: NodeJS.ProcessE
   });
   return {
     ...ready,
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m) => resolve((m as { cpuMs: number }).cpuMs));
+        child.send('cpu');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

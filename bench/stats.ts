@@ -46,3 +46,29 @@ export async function timeSequential(n: number, warmup: number, fn: () => Promis
   }
   return summarize(samples);
 }
+
+export interface TimedStep {
+  name: string;
+  fn: () => Promise<void>;
+  /** Untimed, after the pace and before the step (e.g. wait for a warm pool to refill). */
+  settle?: () => Promise<void>;
+}
+
+/**
+ * Rounds of steps, each step `paceMs` after the previous one ended and once its `settle` has
+ * resolved; `warmup` untimed rounds first. Interleaved, the steps see the same machine over the
+ * whole run, so a slow spell of a shared machine weighs on every one of them alike.
+ */
+export async function timeInterleaved(rounds: number, warmup: number, steps: TimedStep[], paceMs: number): Promise<Record<string, LatencyStats>> {
+  const samples = new Map<string, number[]>(steps.map((s) => [s.name, []]));
+  for (let round = 0; round < warmup + rounds; round++) {
+    for (const step of steps) {
+      if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));
+      await step.settle?.();
+      const t0 = process.hrtime.bigint();
+      await step.fn();
+      if (round >= warmup) samples.get(step.name)!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  return Object.fromEntries([...samples].map(([name, s]) => [name, summarize(s)]));
+}
