@@ -1,12 +1,49 @@
 # Forks N children from this already started Python, each in fresh mount, pid, network, IPC and
 # UTS namespaces with its own /work, /tmp, /dev/shm and /proc, and runs print(1) in it as pid 2
 # under an init, as bwrap does. Run inside bwrap with capabilities in its user namespace
-# (bench/zygote-probe.ts). An experiment: nothing here drops capabilities or installs seccomp.
-import ctypes, json, os, socket, sys
+# (bench/zygote-probe.ts), with the runner's seccomp program on stdin. Init and program give up
+# every capability; the program also closes every other descriptor and installs the seccomp
+# filter, then checks that it can no longer mount, unshare or see anything but itself. An
+# experiment, not a code path.
+import ctypes, json, os, socket, struct, sys
 
 libc = ctypes.CDLL(None, use_errno=True)
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
 FLAGS = os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWNET | os.CLONE_NEWIPC | os.CLONE_NEWUTS
+PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 24, 47, 4, 22, 2
+SYS_CAPSET, LINUX_CAPABILITY_VERSION_3 = 126, 0x20080522
+LAST_CAP = int(open('/proc/sys/kernel/cap_last_cap').read())
+FILTER = sys.stdin.buffer.read()
+FILTER_BUF = ctypes.create_string_buffer(FILTER, len(FILTER))
+FPROG = struct.pack('HxxxxxxQ', len(FILTER) // 8, ctypes.addressof(FILTER_BUF))
+
+
+def check(ok, what):
+    if not ok:
+        raise OSError(ctypes.get_errno(), what)
+
+
+def drop_capabilities():
+    check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, 'no_new_privs')
+    check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0, 'ambient')
+    for cap in range(LAST_CAP + 1):
+        check(libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0, 'bounding set')
+    header = ctypes.create_string_buffer(struct.pack('Ii', LINUX_CAPABILITY_VERSION_3, 0))
+    data = ctypes.create_string_buffer(bytes(24))
+    check(libc.syscall(SYS_CAPSET, header, data) == 0, 'capset')
+
+
+def install_seccomp():
+    prog = ctypes.create_string_buffer(FPROG, len(FPROG))
+    check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) == 0, 'seccomp')
+
+
+def denied(fn):
+    try:
+        fn()
+        return False
+    except PermissionError:
+        return True
 
 
 def mount(src, dst, fstype, flags, data=None):
@@ -26,9 +63,17 @@ def child(out):
         for cover in (b'/proc/irq', b'/proc/bus'):
             mount(cover, cover, None, MS_BIND)
             mount(None, cover, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        drop_capabilities()
         program = os.fork()
         if program == 0:
-            seen = {'pid': os.getpid(), 'procs': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
+            os.closerange(3, out)
+            os.closerange(out + 1, 1 << 16)
+            install_seccomp()
+            status = dict(line.split(':\t', 1) for line in open('/proc/self/status').read().splitlines() if ':\t' in line)
+            seen = {'uid': os.getuid(), **{k: status[k].strip() for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Seccomp')},
+                    'mountDenied': denied(lambda: mount(b'tmpfs', b'/work', b'tmpfs', 0)),
+                    'unshareDenied': denied(lambda: os.unshare(os.CLONE_NEWNS)),
+                    'fds': sorted(int(f) for f in os.listdir('/proc/self/fd')), 'pid': os.getpid(), 'procs': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
                     'work': os.listdir('/work'), 'host': socket.gethostname(), 'links': os.listdir('/sys/class/net') if os.path.isdir('/sys/class/net') else None}
             open('/work/mine', 'w').write('x')
             os.write(out, (json.dumps(seen) + '\n').encode())
@@ -61,7 +106,10 @@ def main():
             sys.exit('child %d failed with %d' % (i, status))
         first = first or json.loads(report)
     if first is not None:
-        ok = first['pid'] == 2 and first['procs'] == [1, 2] and first['work'] == [] and first['host'] == 'sandbox'
+        caps_gone = all(int(first[k], 16) == 0 for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'))
+        ok = (first['pid'] == 2 and first['procs'] == [1, 2] and first['work'] == [] and first['host'] == 'sandbox'
+              and first['uid'] == 65534 and caps_gone and first['NoNewPrivs'] == '1' and first['Seccomp'] == '2'
+              and first['mountDenied'] and first['unshareDenied'])
         print(json.dumps({'children': n, 'firstChildSaw': first, 'isolated': ok}), file=sys.stderr)
         sys.exit(0 if ok else 4)
 
