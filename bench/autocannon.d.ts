@@ -6,6 +6,8 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** A response whose body fails this counts in `mismatches`. */
+    verifyBody?: (body: string) => boolean;
   }
   interface Result {
     requests: { average: number; total: number };
@@ -13,6 +15,7 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    mismatches: number;
     '2xx': number;
     duration: number;
   }

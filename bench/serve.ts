@@ -47,10 +47,10 @@ async function serve(kind: string): Promise<ServeReady> {
   return { url, key };
 }
 
-process.on('message', (m) => {
-  if (m !== 'cpu') return;
+process.on('message', (m: { cpu?: number }) => {
+  if (typeof m?.cpu !== 'number') return;
   const { user, system } = process.cpuUsage();
-  process.send?.({ cpuMs: (user + system) / 1000 });
+  process.send?.({ id: m.cpu, cpuMs: (user + system) / 1000 });
 });
 
 serve(process.argv[2] ?? 'gateway')

@@ -10,6 +10,7 @@ export interface ServerProcess extends ServeReady {
 
 export async function startServer(kind: 'gateway' | 'bare', env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
   const child: ChildProcess = fork(join(__dirname, 'serve.js'), [kind], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let cpuRequests = 0;
   const ready = await new Promise<ServeReady>((resolve, reject) => {
     child.once('message', (m) => resolve(m as ServeReady));
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
@@ -17,9 +18,24 @@ export async function startServer(kind: 'gateway' | 'bare', env: NodeJS.ProcessE
   return {
     ...ready,
     cpuMs: () =>
-      new Promise<number>((resolve) => {
-        child.once('message', (m) => resolve((m as { cpuMs: number }).cpuMs));
-        child.send('cpu');
+      new Promise<number>((resolve, reject) => {
+        const id = ++cpuRequests;
+        const timer = setTimeout(() => finish(new Error(`${kind} server did not report its CPU`)), 10_000);
+        const onMessage = (m: unknown) => {
+          const reply = m as { cpuMs?: number; id?: number };
+          if (reply?.id === id && typeof reply.cpuMs === 'number') finish(undefined, reply.cpuMs);
+        };
+        const onExit = (code: number | null) => finish(new Error(`${kind} server exited with ${code}`));
+        const finish = (err?: Error, cpuMs?: number) => {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          if (err) reject(err);
+          else resolve(cpuMs!);
+        };
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send({ cpu: id }, (err) => err && finish(err));
       }),
     stop: () =>
       new Promise<void>((resolve) => {

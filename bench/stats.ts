@@ -24,15 +24,9 @@ export function summarize(samplesMs: number[]): LatencyStats {
   };
 }
 
-/**
- * Times `fn` sequentially `n` times after `warmup` untimed calls, `paceMs` apart and then
- * after `settle` has resolved (both untimed).
- */
-export async function timeSequential(n: number, warmup: number, fn: () => Promise<void>, paceMs = 0, settle?: () => Promise<void>): Promise<LatencyStats> {
-  const pause = async () => {
-    if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));
-    await settle?.();
-  };
+/** Times `fn` sequentially `n` times after `warmup` untimed calls, each `paceMs` after the previous one ended. */
+export async function timeSequential(n: number, warmup: number, fn: () => Promise<void>, paceMs = 0): Promise<LatencyStats> {
+  const pause = () => (paceMs > 0 ? new Promise((r) => setTimeout(r, paceMs)) : Promise.resolve());
   for (let i = 0; i < warmup; i++) {
     await fn();
     await pause();
@@ -50,21 +44,26 @@ export async function timeSequential(n: number, warmup: number, fn: () => Promis
 export interface TimedStep {
   name: string;
   fn: () => Promise<void>;
-  /** Untimed, after the pace and before the step (e.g. wait for a warm pool to refill). */
-  settle?: () => Promise<void>;
 }
 
 /**
- * Rounds of steps, each step `paceMs` after the previous one ended and once its `settle` has
- * resolved; `warmup` untimed rounds first. Interleaved, the steps see the same machine over the
- * whole run, so a slow spell of a shared machine weighs on every one of them alike.
+ * Rounds of steps; before each step `settle` resolves (e.g. every warm pool full again), then
+ * the machine idles `paceMs`, then the step is timed; `warmup` untimed rounds first. Settling
+ * before the pause, never right before the step, lets every step start from the same idle
+ * machine, and interleaving makes a slow spell of a shared machine weigh on all of them alike.
  */
-export async function timeInterleaved(rounds: number, warmup: number, steps: TimedStep[], paceMs: number): Promise<Record<string, LatencyStats>> {
+export async function timeInterleaved(
+  rounds: number,
+  warmup: number,
+  steps: TimedStep[],
+  paceMs: number,
+  settle: () => Promise<void> = async () => undefined,
+): Promise<Record<string, LatencyStats>> {
   const samples = new Map<string, number[]>(steps.map((s) => [s.name, []]));
   for (let round = 0; round < warmup + rounds; round++) {
     for (const step of steps) {
+      await settle();
       if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));
-      await step.settle?.();
       const t0 = process.hrtime.bigint();
       await step.fn();
       if (round >= warmup) samples.get(step.name)!.push(Number(process.hrtime.bigint() - t0) / 1e6);

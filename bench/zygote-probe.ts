@@ -5,10 +5,12 @@ import { seccompFilterBytes } from '@app/sandbox/backends/bwrap/seccomp-filter';
 import { machineCpuDuring } from './cpu-usage';
 
 /**
- * Experiment behind the Python throughput figure: what a namespaced fork of an already started
- * Python costs, against what a run pays today (a fresh bwrap sandbox and a Python start). Both
- * measured here, in the same run, as the whole machine's busy CPU; bwrap runs as uid 65534, as
- * the gateway starts it. `npm run bench:zygote-probe [-- --n N]`.
+ * Experiment behind the Python throughput figure: what a namespaced, hardened fork of an
+ * already started Python costs, against a fresh bwrap sandbox (the namespaces and mounts a run
+ * gets; not its seccomp, status pipe or cgroups) that starts `python3 -c`. Both as the whole
+ * machine's busy CPU, in alternating blocks; bwrap runs as uid 65534, as the gateway starts it,
+ * and the fresh sandboxes come from one shell loop so no Node spawn is counted in them.
+ * `npm run bench:zygote-probe [-- --n N --rounds R]`.
  */
 const SANDBOX_UID = 65534;
 
@@ -17,19 +19,23 @@ function flag(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function bwrap(args: string[], stdin?: Buffer): Promise<string> {
+function run(file: string, args: string[], stdin?: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bwrap', args, { uid: SANDBOX_UID, gid: SANDBOX_UID, env: {}, stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    const child = spawn(file, args, { uid: SANDBOX_UID, gid: SANDBOX_UID, env: { PATH: '/usr/bin:/bin' }, stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
     child.stdin?.end(stdin);
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`bwrap exited ${code}: ${err}`))));
+    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`${file} exited ${code}: ${err}`))));
   });
 }
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 async function main(): Promise<void> {
-  const n = flag('n', 200);
+  const n = flag('n', 100);
+  const rounds = flag('rounds', 3);
   const common = [
     '--unshare-all', '--unshare-user', '--die-with-parent', '--new-session',
     '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox',
@@ -37,28 +43,32 @@ async function main(): Promise<void> {
     '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--tmpfs', '/work', '--clearenv', '--chdir', '/work',
   ];
   const fresh = [...common, '--disable-userns', '--cap-drop', 'ALL', '--', 'python3', '-c', 'print(1)'];
+  const loop = ['-c', 'i=0; while [ $i -lt "$0" ]; do bwrap "$@" > /dev/null || exit 1; i=$((i+1)); done', String(n), ...fresh];
   const probe = (children: number) => [...common, '--cap-add', 'ALL', '--ro-bind', join(__dirname, '..', '..', 'bench', 'zygote-probe'), '/srv', '--', 'python3', '/srv/forks.py', String(children)];
-
-  const perRun = async (runs: number, fn: () => Promise<unknown>) => {
-    const { busyMs } = await machineCpuDuring(async () => {
-      for (let i = 0; i < runs; i++) await fn();
-    });
-    return busyMs / runs;
-  };
-  await bwrap(fresh);
-  const freshMs = await perRun(n, () => bwrap(fresh));
   const filter = seccompFilterBytes();
-  const startMs = await perRun(20, () => bwrap(probe(0), filter));
+
+  await run('bwrap', fresh);
+  const rows: { freshMs: number; forkMs: number; zygoteMs: number }[] = [];
   let report = '';
-  const { busyMs } = await machineCpuDuring(async () => void (report = await bwrap(probe(n), filter)));
-  const forkMs = (busyMs - startMs) / n;
+  for (let r = 0; r < rounds; r++) {
+    const freshCpu = await machineCpuDuring(() => run('sh', loop));
+    const starts = await machineCpuDuring(async () => {
+      for (let i = 0; i < 10; i++) await run('bwrap', probe(0), filter);
+    });
+    const forks = await machineCpuDuring(async () => void (report = await run('bwrap', probe(n), filter)));
+    const zygoteMs = starts.busyMs / 10;
+    rows.push({ freshMs: freshCpu.busyMs / n, forkMs: (forks.busyMs - zygoteMs) / n, zygoteMs });
+  }
   console.log(report.trim());
-  console.table({
-    'fresh bwrap sandbox + python3 -c (today, per run)': { 'CPU ms': Math.round(freshMs * 100) / 100 },
-    'namespaced, capability-free, seccomp-filtered fork of a started Python (per child)': { 'CPU ms': Math.round(forkMs * 100) / 100 },
-    'one bwrap sandbox with Python started (per zygote)': { 'CPU ms': Math.round(startMs * 100) / 100 },
-  });
-  console.log(`a namespaced fork costs ${Math.round((forkMs / freshMs) * 100) / 100}× a fresh sandbox and Python start`);
+  console.table(
+    rows.map((r) => ({
+      'fresh bwrap sandbox + python3 -c, CPU ms per run': round2(r.freshMs),
+      'hardened namespaced fork, CPU ms per child': round2(r.forkMs),
+      'zygote sandbox start, CPU ms': round2(r.zygoteMs),
+      ratio: round2(r.forkMs / r.freshMs),
+    })),
+  );
+  console.log(`median ratio ${round2(median(rows.map((r) => r.forkMs / r.freshMs)))} (${rounds} rounds of ${n})`);
 }
 
 main().catch((e: unknown) => {

@@ -1,26 +1,35 @@
 # Forks N children from this already started Python, each in fresh mount, pid, network, IPC and
-# UTS namespaces with its own /work, /tmp, /dev/shm and /proc, and runs print(1) in it as pid 2
-# under an init, as bwrap does. Run inside bwrap with capabilities in its user namespace
-# (bench/zygote-probe.ts), with the runner's seccomp program on stdin. Init and program give up
-# every capability; the program also closes every other descriptor and installs the seccomp
-# filter, then checks that it can no longer mount, unshare or see anything but itself. An
-# experiment, not a code path.
+# UTS namespaces with its own /work, /tmp, /dev/shm, /dev/pts and /proc (with the read-only
+# covers bwrap put under the zygote's /proc), and runs print(1) in it as pid 2 under an init, as
+# bwrap does. Run inside bwrap with capabilities in its user namespace (bench/zygote-probe.ts),
+# with the runner's seccomp program on stdin. Init and program give up every capability; the
+# program closes every other descriptor and installs the seccomp filter, then reports what it
+# sees; every child's report is checked (children run one after another here, so what two
+# concurrent children could do to each other is not). An experiment, not a code path: fds 0-2
+# are still the zygote's, where a real child would get its run's own pipes.
 import ctypes, json, os, socket, struct, sys
 
 libc = ctypes.CDLL(None, use_errno=True)
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
 FLAGS = os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWNET | os.CLONE_NEWIPC | os.CLONE_NEWUTS
+NAMESPACES = ('mnt', 'pid', 'net', 'ipc', 'uts')
 PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 24, 47, 4, 22, 2
 SYS_CAPSET, LINUX_CAPABILITY_VERSION_3 = 126, 0x20080522
 LAST_CAP = int(open('/proc/sys/kernel/cap_last_cap').read())
 FILTER = sys.stdin.buffer.read()
 FILTER_BUF = ctypes.create_string_buffer(FILTER, len(FILTER))
 FPROG = struct.pack('HxxxxxxQ', len(FILTER) // 8, ctypes.addressof(FILTER_BUF))
+PROC_COVERS = [line.split()[4].encode() for line in open('/proc/self/mountinfo') if line.split()[4].startswith('/proc/')]
+ZYGOTE_NS = {ns: os.readlink('/proc/self/ns/' + ns) for ns in NAMESPACES}
 
 
 def check(ok, what):
     if not ok:
         raise OSError(ctypes.get_errno(), what)
+
+
+def mount(src, dst, fstype, flags, data=None):
+    check(libc.mount(src, dst, fstype, flags, data) == 0, 'mount ' + dst.decode())
 
 
 def drop_capabilities():
@@ -46,9 +55,22 @@ def denied(fn):
         return True
 
 
-def mount(src, dst, fstype, flags, data=None):
-    if libc.mount(src, dst, fstype, flags, data) != 0:
-        raise OSError(ctypes.get_errno(), 'mount ' + dst.decode())
+def report(out):
+    status = dict(line.split(':\t', 1) for line in open('/proc/self/status').read().splitlines() if ':\t' in line)
+    interfaces = [line.split(':')[0].strip() for line in open('/proc/self/net/dev').read().splitlines()[2:]]
+    return {
+        'uid': os.getuid(),
+        **{k: status[k].strip() for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Seccomp')},
+        'mountDenied': denied(lambda: mount(b'tmpfs', b'/work', b'tmpfs', 0)),
+        'unshareDenied': denied(lambda: os.unshare(os.CLONE_NEWNS)),
+        'otherFds': sorted(set(int(f) for f in os.listdir('/proc/self/fd')) - {0, 1, 2, out}),
+        'pid': os.getpid(),
+        'procs': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
+        'work': os.listdir('/work'),
+        'ptys': sorted(os.listdir('/dev/pts')),
+        'interfaces': interfaces,
+        'ns': {ns: os.readlink('/proc/self/ns/' + ns) for ns in NAMESPACES},
+    }
 
 
 def child(out):
@@ -56,11 +78,12 @@ def child(out):
     mount(None, b'/', None, MS_REC | MS_PRIVATE)
     for d in (b'/work', b'/tmp', b'/dev/shm'):
         mount(b'tmpfs', d, b'tmpfs', MS_NOSUID | MS_NODEV, b'size=64m')
+    mount(b'devpts', b'/dev/pts', b'devpts', MS_NOSUID | MS_NOEXEC, b'newinstance,ptmxmode=0666,mode=620')
     socket.sethostname('sandbox')
     init = os.fork()
     if init == 0:
         mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        for cover in (b'/proc/irq', b'/proc/bus'):
+        for cover in PROC_COVERS:
             mount(cover, cover, None, MS_BIND)
             mount(None, cover, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
         drop_capabilities()
@@ -69,12 +92,8 @@ def child(out):
             os.closerange(3, out)
             os.closerange(out + 1, 1 << 16)
             install_seccomp()
-            status = dict(line.split(':\t', 1) for line in open('/proc/self/status').read().splitlines() if ':\t' in line)
-            seen = {'uid': os.getuid(), **{k: status[k].strip() for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Seccomp')},
-                    'mountDenied': denied(lambda: mount(b'tmpfs', b'/work', b'tmpfs', 0)),
-                    'unshareDenied': denied(lambda: os.unshare(os.CLONE_NEWNS)),
-                    'fds': sorted(int(f) for f in os.listdir('/proc/self/fd')), 'pid': os.getpid(), 'procs': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
-                    'work': os.listdir('/work'), 'host': socket.gethostname(), 'links': os.listdir('/sys/class/net') if os.path.isdir('/sys/class/net') else None}
+            seen = report(out)
+            os.openpty()
             open('/work/mine', 'w').write('x')
             os.write(out, (json.dumps(seen) + '\n').encode())
             print(1)
@@ -83,9 +102,19 @@ def child(out):
     os._exit(os.waitstatus_to_exitcode(os.waitpid(init, 0)[1]))
 
 
+def isolated(seen):
+    caps_gone = all(int(seen[k], 16) == 0 for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'))
+    # Against the zygote's only: a finished child's namespace numbers are free to be reused.
+    fresh_ns = all(seen['ns'][ns] != ZYGOTE_NS[ns] for ns in NAMESPACES)
+    return (seen['uid'] == 65534 and caps_gone and seen['NoNewPrivs'] == '1' and seen['Seccomp'] == '2'
+            and seen['mountDenied'] and seen['unshareDenied'] and len(seen['otherFds']) <= 1
+            and seen['pid'] == 2 and seen['procs'] == [1, 2] and seen['work'] == [] and seen['ptys'] == ['ptmx']
+            and seen['interfaces'] == ['lo'] and fresh_ns)
+
+
 def main():
     n = int(sys.argv[1])
-    first = None
+    previous = None
     for i in range(n):
         r, w = os.pipe()
         pid = os.fork()
@@ -97,21 +126,19 @@ def main():
                 os.write(2, repr(e).encode() + b'\n')
                 os._exit(3)
         os.close(w)
-        report = b''
+        out = b''
         while chunk := os.read(r, 65536):
-            report += chunk
+            out += chunk
         os.close(r)
         status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        if status != 0 or not report:
+        if status != 0 or not out:
             sys.exit('child %d failed with %d' % (i, status))
-        first = first or json.loads(report)
-    if first is not None:
-        caps_gone = all(int(first[k], 16) == 0 for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'))
-        ok = (first['pid'] == 2 and first['procs'] == [1, 2] and first['work'] == [] and first['host'] == 'sandbox'
-              and first['uid'] == 65534 and caps_gone and first['NoNewPrivs'] == '1' and first['Seccomp'] == '2'
-              and first['mountDenied'] and first['unshareDenied'])
-        print(json.dumps({'children': n, 'firstChildSaw': first, 'isolated': ok}), file=sys.stderr)
-        sys.exit(0 if ok else 4)
+        seen = json.loads(out)
+        if not isolated(seen):
+            sys.exit('child %d is not isolated: %s' % (i, json.dumps(seen)))
+        previous = seen
+    if previous is not None:
+        print(json.dumps({'children': n, 'allIsolated': True, 'lastChildSaw': previous}), file=sys.stderr)
 
 
 main()
