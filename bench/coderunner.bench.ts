@@ -20,7 +20,7 @@ export interface LanguageRow {
    * Measured in rounds that interleave every language (and, on bwrap, the bare spawns).
    */
   e2e: LatencyStats;
-  /** Waits past 20 ms for this language's pool to refill before a step, and the longest. */
+  /** Refills of this language's pool that took longer than the pace, and the longest. */
   refillWaits: { count: number; maxMs: number };
   /** One request at a time, back to back: the pool cannot refill in between, so most runs are cold. */
   backToBack: LatencyStats;
@@ -80,10 +80,11 @@ const REFILL_WAIT_MAX_MS = 30_000;
 type RefillWaits = Record<string, { count: number; maxMs: number }>;
 
 /**
- * Resolves once /health reports every warm pool full. A wait past 20 ms (measured from the end
- * of the previous step, so warm-up rounds included) counts for each language whose pool was short.
+ * Resolves once /health reports every warm pool full. A wait longer than the pace that follows
+ * it (measured from the end of the previous step, warm-up rounds included) counts for each
+ * language whose pool was short: a refill the pace alone would not have covered.
  */
-function poolsRefilled(url: string, waits: RefillWaits): () => Promise<void> {
+function poolsRefilled(url: string, waits: RefillWaits, paceMs: number): () => Promise<void> {
   return async () => {
     const started = performance.now();
     let short: string[] | undefined;
@@ -95,7 +96,7 @@ function poolsRefilled(url: string, waits: RefillWaits): () => Promise<void> {
       await new Promise((r) => setTimeout(r, 10));
     }
     const waited = Math.round(performance.now() - started);
-    if (waited <= 20) return;
+    if (waited <= paceMs) return;
     for (const language of short ?? []) {
       waits[language].count++;
       waits[language].maxMs = Math.max(waits[language].maxMs, waited);
@@ -153,7 +154,7 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
         steps.push({ name: language, fn: once });
         if (backend === 'bwrap' && bareLanguages.includes(language)) steps.push({ name: BARE(language), fn: () => runOnce(TRIVIAL[language].bare) });
       }
-      const paced = await timeInterleaved(o.requests, 5, steps, o.paceMs, poolsRefilled(gw.url, refillWaits));
+      const paced = await timeInterleaved(o.requests, 5, steps, o.paceMs, poolsRefilled(gw.url, refillWaits, o.paceMs));
       if (backend === 'bwrap') {
         for (const lang of bareLanguages) barePaced[lang] = paced[BARE(lang)];
         barePaced.typescript = barePaced.javascript;
