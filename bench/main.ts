@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   console.log(`gateway overhead p50 ${overhead.overheadP50Ms} ms (${overhead.ratioP50}× a bare route), errors ${overhead.paid.errors}`);
 
   console.log(
-    `\n== coderunner end to end over HTTP (${requests} sequential runs per language, ${paceMs} ms apart and once the warm pool is full again, languages interleaved with each other and with the bare spawns; then back to back; then ${seconds} s of python at concurrency 8 with the CPU it cost)`,
+    `\n== coderunner end to end over HTTP (${requests} sequential runs per language, each once every warm pool is full again and after ${paceMs} ms of idle, languages interleaved with each other and with the bare spawns; then back to back; then ${seconds} s of python at concurrency 8 with the CPU it cost)`,
   );
   const coderunner = await benchCoderunner({ backends, requests, paceMs, throughputSeconds: seconds, env: {} });
   console.table(
