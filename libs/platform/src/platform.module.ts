@@ -7,8 +7,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { ConfigModule } from './config/config.module';
 import { Env } from './config/load-config';
 import { CreditsInterceptor } from './credits/credits.interceptor';
-import { GatewayValidationPipe } from './http/gateway-validation.pipe';
-import { RequestArgsValidator } from './http/request-args.validator';
+import { gatewayValidationPipe, RequestArgsValidator } from './http/request-args.validator';
 import { CreditsService } from './credits/credits.service';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
@@ -51,7 +50,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: GatewayThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: CreditsInterceptor },
         RequestArgsValidator,
-        { provide: APP_PIPE, useValue: new GatewayValidationPipe() },
+        { provide: APP_PIPE, useValue: gatewayValidationPipe() },
       ],
     };
   }

@@ -1,8 +1,11 @@
-import { ExecutionContext, Injectable, Paramtype, Type } from '@nestjs/common';
+import { ExecutionContext, Injectable, Paramtype, Type, ValidationPipe } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
-import { GatewayValidationPipe } from './gateway-validation.pipe';
+
+/** The one validation every route argument gets (the global pipe). */
+export const gatewayValidationPipe = () =>
+  new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true });
 
 const CHECKED: Partial<Record<RouteParamtypes, { type: Paramtype; from: (req: Request) => Record<string, unknown> }>> = {
   [RouteParamtypes.BODY]: { type: 'body', from: (req) => req.body as Record<string, unknown> },
@@ -13,12 +16,11 @@ const CHECKED: Partial<Record<RouteParamtypes, { type: Paramtype; from: (req: Re
 /**
  * Runs the global pipe over a handler's body, query and params ahead of the pipes' own turn
  * (which comes after interceptors), so that a paid call with bad input is refused before it is
- * charged instead of holding credit until its refund. A whole body's validated instance takes
- * the raw body's place, and the pipe passes it through on its turn.
+ * charged instead of holding credit until its refund.
  */
 @Injectable()
 export class RequestArgsValidator {
-  private readonly pipe = new GatewayValidationPipe();
+  private readonly pipe = gatewayValidationPipe();
 
   async validate(context: ExecutionContext): Promise<void> {
     const cls = context.getClass();
@@ -31,8 +33,7 @@ export class RequestArgsValidator {
       if (!checked) continue;
       const all = checked.from(req);
       const value = arg.data === undefined ? all : all?.[arg.data];
-      const result = await this.pipe.validateAhead(value, { type: checked.type, metatype: types[arg.index], data: arg.data });
-      if (checked.type === 'body' && arg.data === undefined) req.body = result;
+      await this.pipe.transform(value, { type: checked.type, metatype: types[arg.index], data: arg.data });
     }
   }
 }
