@@ -4,9 +4,9 @@
 # bwrap does. Run inside bwrap with capabilities in its user namespace (bench/zygote-probe.ts),
 # with the runner's seccomp program on stdin. Init and program give up every capability; the
 # program closes every other descriptor and installs the seccomp filter, then reports what it
-# sees; every child's report is checked (children run one after another here, so what two
-# concurrent children could do to each other is not). An experiment, not a code path: fds 0-2
-# are still the zygote's, where a real child would get its run's own pipes.
+# sees; every child's report is checked, and a last pair runs side by side (the second must not
+# see the first's /work file, pty or listening abstract socket). An experiment, not a code path:
+# fds 0-2 are still the zygote's, where a real child would get its run's own pipes.
 import ctypes, json, os, socket, struct, sys
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -73,7 +73,8 @@ def report(out):
     }
 
 
-def child(out):
+def child(out, role=None, hold=None):
+    """A namespaced child; `role` runs in its program after the checks, `hold` is a fd it keeps."""
     os.unshare(FLAGS)
     mount(None, b'/', None, MS_REC | MS_PRIVATE)
     for d in (b'/work', b'/tmp', b'/dev/shm'):
@@ -89,17 +90,82 @@ def child(out):
         drop_capabilities()
         program = os.fork()
         if program == 0:
-            os.closerange(3, out)
-            os.closerange(out + 1, 1 << 16)
+            keep = sorted({out, hold} - {None})
+            low = 3
+            for fd in keep:
+                os.closerange(low, fd)
+                low = fd + 1
+            os.closerange(low, 1 << 16)
             install_seccomp()
             seen = report(out)
-            os.openpty()
+            if hold is not None:
+                seen['otherFds'] = [fd for fd in seen['otherFds'] if fd != hold]
+            pty = os.openpty()
             open('/work/mine', 'w').write('x')
+            seen.update(role() if role else {})
             os.write(out, (json.dumps(seen) + '\n').encode())
+            if hold is not None:
+                os.read(hold, 1)
+            del pty
             print(1)
             os._exit(0)
         os._exit(os.waitstatus_to_exitcode(os.waitpid(program, 0)[1]))
     os._exit(os.waitstatus_to_exitcode(os.waitpid(init, 0)[1]))
+
+
+ABSTRACT = b'\0zygote-probe'
+
+
+def first_of_pair():
+    """Leaves what a neighbour could reach if they shared anything: a listening abstract socket."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(ABSTRACT)
+    listener.listen(1)
+    first_of_pair.listener = listener
+    return {}
+
+
+def second_of_pair():
+    """Run while the first child is alive, holding its /work file, its pty and its socket."""
+    try:
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(ABSTRACT)
+        reached = True
+    except OSError:
+        reached = False
+    return {'reachedNeighbourSocket': reached}
+
+
+def spawn(role=None, hold=None):
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            child(w, role, hold)
+        except BaseException as e:
+            os.write(2, repr(e).encode() + b'\n')
+            os._exit(3)
+    os.close(w)
+    return pid, r
+
+
+def read_report(r):
+    line = b''
+    while not line.endswith(b'\n'):
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        line += chunk
+    return json.loads(line) if line else None
+
+
+def finish(pid, r, name):
+    while os.read(r, 65536):
+        pass
+    os.close(r)
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if status != 0:
+        sys.exit('%s failed with %d' % (name, status))
 
 
 def isolated(seen):
@@ -114,31 +180,29 @@ def isolated(seen):
 
 def main():
     n = int(sys.argv[1])
-    previous = None
+    last = None
     for i in range(n):
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            try:
-                child(w)
-            except BaseException as e:
-                os.write(2, repr(e).encode() + b'\n')
-                os._exit(3)
-        os.close(w)
-        out = b''
-        while chunk := os.read(r, 65536):
-            out += chunk
-        os.close(r)
-        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        if status != 0 or not out:
-            sys.exit('child %d failed with %d' % (i, status))
-        seen = json.loads(out)
-        if not isolated(seen):
+        pid, r = spawn()
+        seen = read_report(r)
+        finish(pid, r, 'child %d' % i)
+        if seen is None or not isolated(seen):
             sys.exit('child %d is not isolated: %s' % (i, json.dumps(seen)))
-        previous = seen
-    if previous is not None:
-        print(json.dumps({'children': n, 'allIsolated': True, 'lastChildSaw': previous}), file=sys.stderr)
+        last = seen
+    if n == 0:
+        return
+    # Two children alive at once: the second must not see the first's file, pty or socket.
+    go_r, go_w = os.pipe()
+    first_pid, first_r = spawn(first_of_pair, go_r)
+    first = read_report(first_r)
+    second_pid, second_r = spawn(second_of_pair)
+    second = read_report(second_r)
+    finish(second_pid, second_r, 'second of pair')
+    os.write(go_w, b'x')
+    finish(first_pid, first_r, 'first of pair')
+    pair_ok = all(x is not None and isolated(x) for x in (first, second)) and second['reachedNeighbourSocket'] is False
+    if not pair_ok:
+        sys.exit('children side by side are not isolated: %s %s' % (json.dumps(first), json.dumps(second)))
+    print(json.dumps({'children': n, 'allIsolated': True, 'sideBySide': 'isolated', 'lastChildSaw': last}), file=sys.stderr)
 
 
 main()
