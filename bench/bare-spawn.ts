@@ -5,14 +5,28 @@ import { LatencyStats, timeSequential } from './stats';
 /** SPEC §7: the baseline interpreter runs with a clean environment (NODE_EXTRA_CA_CERTS alone slows node ~3×). */
 const CLEAN_ENV = { PATH: '/usr/bin:/bin', HOME: '/tmp' };
 
-export function runOnce(argv: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): Promise<void> {
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+  /** Written to the child's stdin, then closed; without it stdin is /dev/null. */
+  stdin?: Buffer;
+}
+
+/** Runs argv to its end; resolves with what it wrote on stderr, rejects unless it exits 0. */
+export function spawnChecked(argv: string[], o: SpawnOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { env: o.env ?? CLEAN_ENV, uid: o.uid, gid: o.gid, stdio: [o.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    child.stdin?.end(o.stdin);
     let err = '';
-    child.stderr.on('data', (d) => (err += d));
+    child.stderr!.on('data', (d: Buffer) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`))));
+    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`))));
   });
+}
+
+export async function runOnce(argv: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): Promise<void> {
+  await spawnChecked(argv, { env });
 }
 
 /** n spawns, back to back, or each `paceMs` after the previous one ended. */

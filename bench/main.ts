@@ -5,13 +5,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { rootfsInfo } from '@app/sandbox';
 import { BackendName, benchCoderunner } from './coderunner.bench';
+import { numberFlag } from './cli-flags';
 import { benchGatewayOverhead } from './gateway-overhead.bench';
 import { closeAgent } from './http-client';
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function availableBackends(): BackendName[] {
   const info = rootfsInfo();
@@ -27,10 +23,10 @@ function availableBackends(): BackendName[] {
 }
 
 async function main(): Promise<void> {
-  const requests = flag('requests', 100);
-  const seconds = flag('seconds', 30);
-  const paceMs = flag('pace-ms', 200);
-  const overheadRequests = flag('overhead-requests', 2000);
+  const requests = numberFlag('requests', 100);
+  const seconds = numberFlag('seconds', 30);
+  const paceMs = numberFlag('pace-ms', 200);
+  const overheadRequests = numberFlag('overhead-requests', 2000);
   const startedAt = new Date().toISOString();
   const backends = availableBackends();
 

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { rootfsInfo } from '@app/sandbox';
 import { seccompFilterBytes } from '@app/sandbox/backends/bwrap/seccomp-filter';
+import { spawnChecked } from './bare-spawn';
+import { numberFlag } from './cli-flags';
 import { machineCpuDuring } from './cpu-usage';
 
 /**
@@ -14,28 +15,14 @@ import { machineCpuDuring } from './cpu-usage';
  */
 const SANDBOX_UID = 65534;
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function run(file: string, args: string[], stdin?: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { uid: SANDBOX_UID, gid: SANDBOX_UID, env: { PATH: '/usr/bin:/bin' }, stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
-    child.stdin?.end(stdin);
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`${file} exited ${code}: ${err}`))));
-  });
-}
+const run = (file: string, args: string[], stdin?: Buffer) => spawnChecked([file, ...args], { uid: SANDBOX_UID, gid: SANDBOX_UID, stdin });
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const n = flag('n', 100);
-  const rounds = flag('rounds', 3);
+  const n = numberFlag('n', 100);
+  const rounds = numberFlag('rounds', 3);
   const common = [
     '--unshare-all', '--unshare-user', '--die-with-parent', '--new-session',
     '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox',
