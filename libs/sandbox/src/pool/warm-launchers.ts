@@ -16,7 +16,7 @@ import { WarmRuntime } from './warm-runtime';
  * only (a child of os.fork that returns through here does not end the run) and only if the fd is
  * still the pipe it was at start-up (the program may have closed or replaced it).
  */
-const PYTHON_LAUNCHER = (doneFd: number | null) => String.raw`import os, sys
+export const PYTHON_LAUNCHER_DEFINITIONS = String.raw`import os, sys
 def _sandbox_launch(done_fd):
     import builtins, gc
     done_ino = None if done_fd is None else (os.getpid(), os.fstat(done_fd).st_ino)
@@ -98,8 +98,10 @@ def _sandbox_finish(done_fd, status, done_ino):
         except OSError:
             pass
     os._exit(status & 0xFF)
-_sandbox_finish(${doneFd ?? 'None'}, *_sandbox_launch(${doneFd ?? 'None'}))
 `;
+
+const PYTHON_LAUNCHER = (doneFd: number | null) =>
+  `${PYTHON_LAUNCHER_DEFINITIONS}_sandbox_finish(${doneFd ?? 'None'}, *_sandbox_launch(${doneFd ?? 'None'}))\n`;
 
 /**
  * Node launcher: reads the header with fs.readSync (process.stdin is never touched), then

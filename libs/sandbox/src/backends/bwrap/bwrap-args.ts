@@ -17,7 +17,10 @@ export interface BwrapLayout {
   firstFileFd: number;
   statusFd: number;
   blockFd: number;
-  seccompFd: number;
+  /** bwrap installs this seccomp program; null only for a zygote, whose children install it. */
+  seccompFd: number | null;
+  /** A zygote keeps every capability, inside its own user namespace only, to set up its children. */
+  keepCapabilities?: boolean;
   argv: string[];
 }
 
@@ -31,7 +34,7 @@ export function buildBwrapArgs(l: BwrapLayout): string[] {
     '--disable-userns',
     '--die-with-parent',
     '--new-session',
-    '--cap-drop', 'ALL',
+    ...(l.keepCapabilities ? ['--cap-add', 'ALL'] : ['--cap-drop', 'ALL']),
     '--uid', String(l.uid),
     '--gid', String(l.gid),
     '--hostname', SANDBOX_HOSTNAME,
@@ -41,6 +44,8 @@ export function buildBwrapArgs(l: BwrapLayout): string[] {
     '--size', shmBytes, '--tmpfs', '/dev/shm',
     '--size', tmpfsBytes, '--tmpfs', '/tmp',
     '--size', tmpfsBytes, '--tmpfs', WORK_DIR,
+    // A zygote's own: only ever covered by each child's, and never writable by anyone.
+    ...(l.keepCapabilities ? ['--remount-ro', '/dev/shm', '--remount-ro', '/tmp', '--remount-ro', WORK_DIR] : []),
     '--clearenv',
   ];
   for (const [k, v] of Object.entries(SANDBOX_ENV)) args.push('--setenv', k, v);
@@ -58,7 +63,7 @@ export function buildBwrapArgs(l: BwrapLayout): string[] {
   });
   args.push(
     '--chdir', WORK_DIR,
-    '--seccomp', String(l.seccompFd),
+    ...(l.seccompFd === null ? [] : ['--seccomp', String(l.seccompFd)]),
     '--json-status-fd', String(l.statusFd),
     '--block-fd', String(l.blockFd),
     '--',

@@ -1,0 +1,180 @@
+import { PYTHON_LAUNCHER_DEFINITIONS } from '../../../pool/warm-launchers';
+import { SANDBOX_HOSTNAME } from '../bwrap-args';
+
+/** The zygote's own fds: control in and out, its stderr; the seccomp program on ZYGOTE_FD.filter. */
+export const ZYGOTE_FD = { control: 0, reports: 1, filter: 5, firstSlot: 6 } as const;
+/** Each slot: the child's stdin, stdout, stderr and done pipe, in that order. */
+export const SLOT_FDS = 4;
+/** Where the launcher finds its done pipe in a child (as in a warm bwrap sandbox). */
+export const CHILD_DONE_FD = 6;
+
+export interface ZygoteLayout {
+  slots: number;
+  uid: number;
+  gid: number;
+  tmpfsBytes: number;
+  shmBytes: number;
+}
+
+/**
+ * A Python that has loaded the warm launcher and forks, on each `F` it reads, a child into the
+ * next slot. Children are single-use sandboxes of their own; the zygote never runs user code and
+ * never sees a run's data (frames go straight to the child's stdin).
+ *
+ * The child (C) keeps only its slot's fds, waits for `G` on its stdin (sent once the host has put
+ * it in its run's cgroups, so everything after is limited and counted there), then takes new
+ * mount, pid, network, IPC, UTS and cgroup namespaces, mounts its own /work, /tmp and /dev/shm
+ * (as bwrap's --tmpfs: nosuid, nodev, mode 755, owned by the sandbox user) and devpts, and forks
+ * the namespace's init. The init mounts a fresh /proc (with bwrap's read-only covers again), drops
+ * every capability (bounding set, ambient, capset, no_new_privs), dies with C, makes itself
+ * undumpable, installs the runner's seccomp filter and forks the program; it then reaps until the
+ * program is gone and exits with its status (128+N for signal N, as bwrap's init), which C passes
+ * on. The program starts a session, moves its slot onto fds 0, 1, 2 and CHILD_DONE_FD, closes
+ * everything else, and runs the launcher. Any failure before that ends the child before it reads a byte of code.
+ * The zygote reports `P k pid` for each fork (pid in its own namespace) and `X k status` once
+ * child k is reaped (os.waitstatus_to_exitcode), and exits when its control pipe closes.
+ */
+export function pythonZygoteSource(l: ZygoteLayout): string {
+  return `${PYTHON_LAUNCHER_DEFINITIONS}
+def _zygote():
+    import ctypes, gc, select, socket, struct
+    libc = ctypes.CDLL(None, use_errno=True)
+    MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+    NAMESPACES = os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWNET | os.CLONE_NEWIPC | os.CLONE_NEWUTS | os.CLONE_NEWCGROUP
+    PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 1, 4, 38, 24, 47, 4
+    PR_SET_SECCOMP, SECCOMP_MODE_FILTER, CAPABILITY_VERSION_3 = 22, 2, 0x20080522
+    SLOTS, FIRST, WIDTH, DONE = ${l.slots}, ${ZYGOTE_FD.firstSlot}, ${SLOT_FDS}, ${CHILD_DONE_FD}
+    TMPFS = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.tmpfsBytes}'
+    SHM = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.shmBytes}'
+    last_cap = int(open('/proc/sys/kernel/cap_last_cap').read())
+    covers = [line.split()[4].encode() for line in open('/proc/self/mountinfo') if line.split()[4].startswith('/proc/')]
+    chunks = []
+    while True:
+        chunk = os.read(${ZYGOTE_FD.filter}, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(${ZYGOTE_FD.filter})
+    code = b''.join(chunks)
+    if not code or len(code) % 8:
+        raise SystemExit('no seccomp program')
+    code_buf = ctypes.create_string_buffer(code, len(code))
+    fprog = ctypes.create_string_buffer(struct.pack('HxxxxxxQ', len(code) // 8, ctypes.addressof(code_buf)))
+
+    def check(ok, what):
+        if not ok:
+            raise OSError(ctypes.get_errno(), what)
+
+    def mount(src, dst, fstype, flags, data=None):
+        check(libc.mount(src, dst, fstype, flags, data) == 0, 'mount ' + dst.decode())
+
+    def prctl(*args):
+        check(libc.prctl(*args, *[0] * (5 - len(args))) == 0, 'prctl %d' % args[0])
+
+    def init(own):
+        prctl(PR_SET_PDEATHSIG, 9)
+        mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        for cover in covers:
+            mount(cover, cover, None, MS_BIND)
+            mount(None, cover, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+        for cap in range(last_cap + 1):
+            prctl(PR_CAPBSET_DROP, cap)
+        header = ctypes.create_string_buffer(struct.pack('Ii', CAPABILITY_VERSION_3, 0))
+        check(libc.capset(header, ctypes.create_string_buffer(24)) == 0, 'capset')
+        # The program can see its init: not to be traced or read (bwrap's own init is not either).
+        prctl(PR_SET_DUMPABLE, 0)
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog)
+        program = os.fork()
+        if program == 0:
+            run_program(own)
+        for fd in own:
+            os.close(fd)
+        while True:
+            pid, status = os.wait()
+            if pid == program:
+                os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
+
+    def run_program(own):
+        prctl(PR_SET_DUMPABLE, 1)
+        os.setsid()
+        for i, fd in enumerate(own[:3]):
+            os.dup2(fd, i)
+        os.dup2(own[3], DONE)
+        os.closerange(3, DONE)
+        os.closerange(DONE + 1, 1 << 20)
+        handed_over.append(True)
+        _sandbox_finish(DONE, *_sandbox_launch(DONE))
+
+    def child(k):
+        own = list(range(FIRST + k * WIDTH, FIRST + (k + 1) * WIDTH))
+        os.closerange(0, own[0])
+        os.closerange(own[-1] + 1, 1 << 20)
+        try:
+            if os.read(own[0], 1) != b'G':
+                os._exit(125)
+            os.unshare(NAMESPACES)
+            mount(None, b'/', None, MS_REC | MS_PRIVATE)
+            for where, options in ((b'/work', TMPFS), (b'/tmp', TMPFS), (b'/dev/shm', SHM)):
+                mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, options)
+            mount(b'devpts', b'/dev/pts', b'devpts', MS_NOSUID | MS_NOEXEC, b'newinstance,ptmxmode=0666,mode=620')
+            socket.sethostname('${SANDBOX_HOSTNAME}')
+            # The cwd still names the zygote's /work under the new mount: shared by every child.
+            os.chdir(b'/work')
+            pid = os.fork()
+            if pid == 0:
+                init(own)
+        except BaseException as e:
+            if handed_over:
+                raise
+            os.write(own[2], ('sandbox setup failed: %r' % (e,)).encode())
+            os._exit(125)
+        for fd in own:
+            os.close(fd)
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) & 0xFF)
+
+    def fork(k):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                child(k)
+            except BaseException:
+                if handed_over:
+                    raise
+            os._exit(125)
+        pidfd = os.pidfd_open(pid)
+        for fd in range(FIRST + k * WIDTH, FIRST + (k + 1) * WIDTH):
+            os.close(fd)
+        os.write(1, b'P %d %d\\n' % (k, pid))
+        return pidfd, (k, pid)
+
+    # Set in the program once user code may run: a SystemExit the launcher leaves to Python (a
+    # status that is not an int) then goes up to the interpreter's top level, as in a cold run.
+    handed_over = []
+    poll = select.poll()
+    poll.register(0, select.POLLIN)
+    live, next_slot = {}, 0
+    gc.freeze()
+    os.write(1, b'R\\n')
+    while True:
+        for fd, _ in poll.poll():
+            if fd == 0:
+                command = os.read(0, 64)
+                if not command:
+                    os._exit(0)
+                for _ in range(command.count(b'F')):
+                    if next_slot >= SLOTS:
+                        raise SystemExit('no slot left')
+                    pidfd, entry = fork(next_slot)
+                    next_slot += 1
+                    live[pidfd] = entry
+                    poll.register(pidfd, select.POLLIN)
+            else:
+                poll.unregister(fd)
+                os.close(fd)
+                k, pid = live.pop(fd)
+                os.write(1, b'X %d %d\\n' % (k, os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])))
+_zygote()
+`;
+}
