@@ -1,7 +1,7 @@
-import { EnvVar, toNumber } from '@app/platform';
+import { EnvVar, toBool, toNumber } from '@app/platform';
 import { LimitsTable, WarmPoolSizes } from '@app/sandbox';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { cpus } from 'node:os';
 
 export class CoderunnerConfig {
@@ -76,6 +76,13 @@ export class CoderunnerConfig {
 
   @EnvVar('SANDBOX_POOL_BASH') @Transform(toNumber) @IsInt() @Min(0) @Max(64)
   readonly poolBash: number = 1;
+
+  /**
+   * bubblewrap: warm Python sandboxes are forked from a zygote, each a single-use sandbox of its own
+   * at about a third of the CPU of a fresh sandbox and Python; false starts each one fresh.
+   */
+  @EnvVar('SANDBOX_PYTHON_ZYGOTE') @Transform(toBool) @IsBoolean({ message: 'SANDBOX_PYTHON_ZYGOTE must be true or false' })
+  readonly pythonZygote: boolean = true;
 
   /** Warm sandboxes started at once in the background; default half the cores. */
   @EnvVar('SANDBOX_POOL_REFILL_CONCURRENCY') @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)

@@ -11,7 +11,7 @@ function runnerOptions(c: CoderunnerConfig): RunnerOptions {
     warmRefillConcurrency: c.poolRefillConcurrency,
     backends: {
       docker: { ...(c.dockerImage ? { image: c.dockerImage } : {}), ...(c.dockerRuntime ? { runtime: c.dockerRuntime } : {}) },
-      bwrap: c.rootfsDir ? { rootfsDir: c.rootfsDir } : {},
+      bwrap: { ...(c.rootfsDir ? { rootfsDir: c.rootfsDir } : {}), pythonZygote: c.pythonZygote },
     },
   };
 }

@@ -44,8 +44,10 @@ export function buildBwrapArgs(l: BwrapLayout): string[] {
     '--size', shmBytes, '--tmpfs', '/dev/shm',
     '--size', tmpfsBytes, '--tmpfs', '/tmp',
     '--size', tmpfsBytes, '--tmpfs', WORK_DIR,
-    // A zygote's own: only ever covered by each child's, and never writable by anyone.
-    ...(l.keepCapabilities ? ['--remount-ro', '/dev/shm', '--remount-ro', '/tmp', '--remount-ro', WORK_DIR] : []),
+    // A zygote's /dev is every child's (each mounts only its own devpts and /dev/shm over it): never
+    // writable, or one run could leave files or swap the /dev/stdout link for the next. Its /work,
+    // /tmp and /dev/shm are only ever covered by each child's, and never writable either.
+    ...(l.keepCapabilities ? ['--remount-ro', '/dev', '--remount-ro', '/dev/shm', '--remount-ro', '/tmp', '--remount-ro', WORK_DIR] : []),
     '--clearenv',
   ];
   for (const [k, v] of Object.entries(SANDBOX_ENV)) args.push('--setenv', k, v);

@@ -37,6 +37,8 @@ export class PythonZygoteFleet {
 
   private currentFor(limits: RunLimits): { limits: RunLimits; zygote: Promise<PythonZygote> } {
     if (this.current && sameSandboxLimits(this.current.limits, limits)) return this.current;
+    // Replaced: it forks no more and retires once its children are gone.
+    void this.current?.zygote.then((z) => z.stopForking(), () => undefined);
     const zygote = this.startZygote(limits).then((z) => {
       this.started.add(z);
       void z.whenRetired().then(() => this.started.delete(z));

@@ -31,18 +31,21 @@ export interface ZygoteLayout {
  * program is gone and exits with its status (128+N for signal N, as bwrap's init), which C passes
  * on. The program starts a session, moves its slot onto fds 0, 1, 2 and CHILD_DONE_FD, closes
  * everything else, and runs the launcher. Any failure before that ends the child before it reads a byte of code.
- * The zygote reports `P k pid` for each fork (pid in its own namespace) and `X k status` once
- * child k is reaped (os.waitstatus_to_exitcode), and exits when its control pipe closes.
+ * The zygote reports `P k pid` for each fork (pid in its own namespace), `E k errno` for a fork
+ * that failed, and `X k status` once child k is reaped (os.waitstatus_to_exitcode); it exits when
+ * its control pipe closes. C, and so the program, brings `lo` up in its network namespace, as
+ * bwrap does; init ignores the SIGINT it would otherwise take from Python, as bwrap's init would.
  */
 export function pythonZygoteSource(l: ZygoteLayout): string {
   return `${PYTHON_LAUNCHER_DEFINITIONS}
 def _zygote():
-    import ctypes, gc, select, socket, struct
+    import ctypes, fcntl, gc, select, signal, socket, struct
     libc = ctypes.CDLL(None, use_errno=True)
     MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
     NAMESPACES = os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWNET | os.CLONE_NEWIPC | os.CLONE_NEWUTS | os.CLONE_NEWCGROUP
     PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 1, 4, 38, 24, 47, 4
     PR_SET_SECCOMP, SECCOMP_MODE_FILTER, CAPABILITY_VERSION_3 = 22, 2, 0x20080522
+    SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 1
     SLOTS, FIRST, WIDTH, DONE = ${l.slots}, ${ZYGOTE_FD.firstSlot}, ${SLOT_FDS}, ${CHILD_DONE_FD}
     TMPFS = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.tmpfsBytes}'
     SHM = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.shmBytes}'
@@ -73,6 +76,8 @@ def _zygote():
 
     def init(own):
         prctl(PR_SET_PDEATHSIG, 9)
+        # As bwrap's init: signals from inside the namespace that it does not handle never reach it.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
         for cover in covers:
             mount(cover, cover, None, MS_BIND)
@@ -97,6 +102,7 @@ def _zygote():
                 os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
 
     def run_program(own):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         prctl(PR_SET_DUMPABLE, 1)
         os.setsid()
         for i, fd in enumerate(own[:3]):
@@ -120,6 +126,9 @@ def _zygote():
                 mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, options)
             mount(b'devpts', b'/dev/pts', b'devpts', MS_NOSUID | MS_NOEXEC, b'newinstance,ptmxmode=0666,mode=620')
             socket.sethostname('${SANDBOX_HOSTNAME}')
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                flags = struct.unpack_from('H', fcntl.ioctl(s, SIOCGIFFLAGS, struct.pack('16sH', b'lo', 0)), 16)[0]
+                fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack('16sH', b'lo', flags | IFF_UP))
             # The cwd still names the zygote's /work under the new mount: shared by every child.
             os.chdir(b'/work')
             pid = os.fork()
@@ -132,10 +141,17 @@ def _zygote():
             os._exit(125)
         for fd in own:
             os.close(fd)
-        os._exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) & 0xFF)
+        status = os.waitpid(pid, 0)[1]
+        os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
 
     def fork(k):
-        pid = os.fork()
+        slot = range(FIRST + k * WIDTH, FIRST + (k + 1) * WIDTH)
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in slot:
+                os.close(fd)
+            raise
         if pid == 0:
             try:
                 child(k)
@@ -143,9 +159,14 @@ def _zygote():
                 if handed_over:
                     raise
             os._exit(125)
-        pidfd = os.pidfd_open(pid)
-        for fd in range(FIRST + k * WIDTH, FIRST + (k + 1) * WIDTH):
+        for fd in slot:
             os.close(fd)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise
         os.write(1, b'P %d %d\\n' % (k, pid))
         return pidfd, (k, pid)
 
@@ -166,8 +187,12 @@ def _zygote():
                 for _ in range(command.count(b'F')):
                     if next_slot >= SLOTS:
                         raise SystemExit('no slot left')
-                    pidfd, entry = fork(next_slot)
                     next_slot += 1
+                    try:
+                        pidfd, entry = fork(next_slot - 1)
+                    except OSError as e:
+                        os.write(1, b'E %d %d\\n' % (next_slot - 1, e.errno or 0))
+                        continue
                     live[pidfd] = entry
                     poll.register(pidfd, select.POLLIN)
             else:

@@ -137,6 +137,37 @@ except OSError:
     expect(executor.warmUsage).toMatchObject({ warm: 3, cold: 0 });
   });
 
+  it("a run cannot leave anything in the /dev every child of a zygote shares, nor swap its links", async () => {
+    const executor = await executorWith(true);
+    const tries = String.raw`import os
+for f in (lambda: open('/dev/leak', 'w'), lambda: os.unlink('/dev/stdout'), lambda: os.symlink('/work/x', '/dev/stdin2'), lambda: os.mkdir('/dev/d')):
+    try:
+        f(); print('done')
+    except OSError as e:
+        print(e.errno)
+print(os.readlink('/dev/stdout'), sorted(os.listdir('/dev')))
+`;
+    const first = await run(executor, tries);
+    expect(first.stdout).toBe(`30\n30\n30\n30\n/proc/self/fd/1 ${JSON.stringify(['core', 'fd', 'full', 'null', 'ptmx', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', 'tty', 'urandom', 'zero']).replace(/"/g, "'").replace(/,/g, ', ')}\n`);
+    await executor.warmUp();
+    expect((await run(executor, tries)).stdout).toBe(first.stdout);
+    expect((await run(executor, 'import os\nprint(open("/dev/null", "w").write("x"), os.read(os.open("/dev/zero", os.O_RDONLY), 2))')).stdout).toBe("1 b'\\x00\\x00'\n");
+  });
+
+  it('loopback works inside a child (its own), and SIGINT to its init does not end the run', async () => {
+    const executor = await executorWith(true);
+    const r = await run(
+      executor,
+      String.raw`import os, signal, socket, time
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); s, _ = l.accept(); c.sendall(b'over lo'); print(s.recv(16).decode())
+os.kill(1, signal.SIGINT); os.kill(1, signal.SIGTERM); time.sleep(0.2)
+print('still here')
+`,
+    );
+    expect([r.stdout, r.stderr, r.exitCode]).toEqual(['over lo\nstill here\n', '', 0]);
+  });
+
   it('exit statuses and signals reach the result without the launcher (os._exit, SIGKILL, SIGSEGV)', async () => {
     const executor = await executorWith(true);
     expect((await run(executor, 'import os\nprint("x", flush=True)\nos._exit(4)')).exitCode).toBe(4);

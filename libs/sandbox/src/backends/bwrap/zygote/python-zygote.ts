@@ -24,6 +24,8 @@ export interface ZygoteChild {
   readonly done: Socket;
   /** Resolves once the zygote reaped it (shell encoding: 128+N for signal N), or the zygote died. */
   readonly exited: Promise<BwrapExit>;
+  /** True while hostPid is surely this child's: the zygote is alive and has not reaped it. */
+  held(): boolean;
 }
 
 interface Pending<T = ZygoteChild> {
@@ -40,6 +42,8 @@ interface Pending<T = ZygoteChild> {
 export class PythonZygote {
   private nextSlot = 0;
   private readonly forks = new Map<number, Pending>();
+  /** Forks given up on (timed out) whose report may still come. */
+  private readonly abandoned = new Set<number>();
   private readonly exits = new Map<number, (exit: BwrapExit) => void>();
   private reports = '';
   private hostPid?: number;
@@ -80,12 +84,13 @@ export class PythonZygote {
     return !this.dead;
   }
 
+
   get freeSlots(): number {
     return this.dead ? 0 : this.slots - this.nextSlot;
   }
 
   get liveChildren(): number {
-    return this.exits.size + this.forks.size;
+    return this.exits.size + this.forks.size + this.abandoned.size;
   }
 
   private async becomeReady(timeoutMs: number): Promise<void> {
@@ -112,6 +117,8 @@ export class PythonZygote {
     }
     this.hostPid = await onlyChildPid(initPid);
     if (this.hostPid === undefined) throw new Error('python zygote did not start: its process was not found');
+    // Its start was background work; its forks and exit reports are on runs' paths.
+    await this.cgRun.setBackground(false);
   }
 
   /** Forks the next slot's child; it waits for `G` on its stdin before it does anything else. */
@@ -120,9 +127,22 @@ export class PythonZygote {
     const slot = this.nextSlot++;
     const forked = new Promise<ZygoteChild>((resolve, reject) => this.forks.set(slot, { resolve, reject }));
     this.child.stdin!.write('F');
-    // A zygote that does not answer is broken: retired, and with it this fork.
-    const timer = setTimeout(() => this.fail(`python zygote did not fork within ${this.timeoutMs} ms`), this.timeoutMs);
+    // A zygote that does not answer forks no more; it retires once the children it has are gone.
+    const timer = setTimeout(() => {
+      const pending = this.forks.get(slot);
+      if (!pending) return;
+      pending.reject(new Error(`python zygote did not fork within ${this.timeoutMs} ms`));
+      this.forks.delete(slot);
+      this.abandoned.add(slot);
+      this.stopForking();
+    }, this.timeoutMs);
     return forked.finally(() => clearTimeout(timer));
+  }
+
+  /** No more forks; retired as soon as no child of it is alive. */
+  stopForking(): void {
+    this.nextSlot = this.slots;
+    this.retireWhenSpent();
   }
 
   /** Resolves once the zygote has exited and its cgroup is gone. */
@@ -154,15 +174,22 @@ export class PythonZygote {
 
   private async onReport(line: string): Promise<void> {
     const [kind, a, b] = line.split(' ');
+    const slot = Number(a);
+    const awaited = this.forks.has(slot) || this.abandoned.has(slot);
     if (kind === 'R' && this.readyWaiter) {
       this.readyWaiter.resolve();
       this.readyWaiter = undefined;
-    } else if (kind === 'P' && this.forks.has(Number(a))) {
-      await this.onForked(Number(a), Number(b));
-    } else if (kind === 'X' && this.exits.has(Number(a))) {
+    } else if (kind === 'P' && awaited) {
+      await this.onForked(slot, Number(b));
+    } else if (kind === 'E' && awaited) {
+      this.forks.get(slot)?.reject(new Error(`python zygote could not fork (errno ${b})`));
+      this.forks.delete(slot);
+      this.abandoned.delete(slot);
+      this.retireWhenSpent();
+    } else if (kind === 'X' && this.exits.has(slot)) {
       const status = Number(b);
-      this.exits.get(Number(a))!(status >= 0 ? { code: status, signal: null } : KILLED);
-      this.exits.delete(Number(a));
+      this.exits.get(slot)!(status >= 0 ? { code: status, signal: null } : KILLED);
+      this.exits.delete(slot);
       this.retireWhenSpent();
     } else {
       this.fail(`python zygote wrote an unexpected report: ${JSON.stringify(line.slice(0, 100))}`);
@@ -170,17 +197,23 @@ export class PythonZygote {
   }
 
   private async onForked(slot: number, nsPid: number): Promise<void> {
-    const pending = this.forks.get(slot)!;
     const exited = new Promise<BwrapExit>((resolve) => this.exits.set(slot, resolve));
-    const hostPid = this.hostPid === undefined ? undefined : await hostChildPid(this.hostPid, nsPid);
+    const sockets = Array.from({ length: SLOT_FDS }, (_, i) => this.child.stdio[ZYGOTE_FD.firstSlot + slot * SLOT_FDS + i] as Socket);
+    if (this.abandoned.delete(slot)) {
+      // Nobody waits for it: its stdin closes before `G`, so it exits without setting anything up.
+      sockets.forEach((s) => s.destroy());
+      return;
+    }
+    const pending = this.forks.get(slot)!;
     this.forks.delete(slot);
-    const [stdin, stdout, stderr, done] = Array.from({ length: SLOT_FDS }, (_, i) => this.child.stdio[ZYGOTE_FD.firstSlot + slot * SLOT_FDS + i] as Socket);
+    const hostPid = this.hostPid === undefined ? undefined : await hostChildPid(this.hostPid, nsPid);
+    const [stdin, stdout, stderr, done] = sockets;
     if (hostPid === undefined) {
-      [stdin, stdout, stderr, done].forEach((s) => s.destroy());
+      sockets.forEach((s) => s.destroy());
       pending.reject(new Error(`forked child ${slot} was not found on the host`));
       return;
     }
-    pending.resolve({ slot, hostPid, stdin, stdout, stderr, done, exited });
+    pending.resolve({ slot, hostPid, stdin, stdout, stderr, done, exited, held: () => !this.dead && this.exits.has(slot) });
   }
 
   private retireWhenSpent(): void {

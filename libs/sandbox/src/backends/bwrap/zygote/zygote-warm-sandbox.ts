@@ -83,6 +83,8 @@ export class ZygoteWarmSandbox implements WarmSandbox {
       timer = setTimeout(() => reject(new Error(`no readiness handshake within ${timeoutMs} ms`)), timeoutMs);
     });
     const setUp = async () => {
+      // Until the zygote reaps it, the child's pid cannot name another process.
+      if (!this.child.held()) throw new Error('the forked child is gone');
       await this.cgRun.attach(this.child.hostPid);
       this.child.stdin.write('G');
       await ready;
@@ -137,6 +139,8 @@ export class ZygoteWarmSandbox implements WarmSandbox {
 
   async destroy(): Promise<void> {
     if (this.state !== 'delivered') this.state = 'dead';
+    // A child still waiting for `G` is not in its cgroup yet: its stdin's EOF ends it.
+    this.child.stdin.destroy();
     this.kill();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.child.exited, new Promise((r) => (timer = setTimeout(r, DESTROY_WAIT_MS)))]);
