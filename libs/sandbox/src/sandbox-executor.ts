@@ -118,7 +118,11 @@ export class SandboxExecutor implements Executor {
     this.typescript = options.typescript ?? sharedTypeScriptCompiler();
     const refillConcurrency = Math.max(1, options.warmRefillConcurrency ?? Math.floor(availableParallelism() / 2));
     const whileBusy = options.warmRefillWhileBusy ?? false;
-    this.refill = new RefillScheduler(refillConcurrency, () => whileBusy || this.youngRuns === 0, options.warmRefillDelayMs ?? 5);
+    this.refill = new RefillScheduler(
+      refillConcurrency,
+      (pool) => whileBusy || this.youngRuns === 0 || pool.refillsWhileBusy,
+      options.warmRefillDelayMs ?? 5,
+    );
   }
 
   get load(): { running: number; queued: number; maxConcurrency: number; maxQueue: number } {

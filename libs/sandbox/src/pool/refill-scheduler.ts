@@ -2,7 +2,7 @@ import { WarmPool } from './warm-pool';
 
 /**
  * Starts warm sandboxes for the pools that lack them, at most `maxParallel` at once and only
- * while `allowed()` (live runs do not saturate the machine). Event-driven: kick() after
+ * where `allowed(pool)` (e.g. while live runs do not saturate the machine). Event-driven: kick() after
  * anything that may change the answer; the only timer is a backoff after failed starts.
  */
 export class RefillScheduler {
@@ -14,7 +14,7 @@ export class RefillScheduler {
   /** delayMs: how long after a kick to look; a run that starts meanwhile (allowed() false) defers it. */
   constructor(
     readonly maxParallel: number,
-    private readonly allowed: () => boolean,
+    private readonly allowed: (pool: WarmPool) => boolean,
     private readonly delayMs = 0,
   ) {}
 
@@ -38,7 +38,7 @@ export class RefillScheduler {
   }
 
   private startSome(): void {
-    while (this.active < this.maxParallel && this.allowed()) {
+    while (this.active < this.maxParallel) {
       const pool = this.neediest(Date.now());
       if (!pool) break;
       this.active++;
@@ -53,7 +53,7 @@ export class RefillScheduler {
   private neediest(now: number): WarmPool | undefined {
     let best: WarmPool | undefined;
     for (const pool of this.pools) {
-      if (pool.deficit <= 0 || pool.retryAt > now) continue;
+      if (pool.deficit <= 0 || pool.retryAt > now || !this.allowed(pool)) continue;
       if (!best || pool.deficit > best.deficit) best = pool;
     }
     return best;

@@ -38,6 +38,10 @@ class FakeBackend implements WarmCapable {
   maxActive = 0;
   fail = false;
   manual = false;
+  cheap = false;
+  warmIsCheap(): boolean {
+    return this.cheap;
+  }
   startWarm(runtime: WarmRuntime, _limits: unknown, urgency?: WarmUrgency): Promise<WarmSandbox> {
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
@@ -62,7 +66,7 @@ class FakeBackend implements WarmCapable {
 const limits = DEFAULT_LIMITS_TABLE.defaults;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function setup(size: number, parallel = 1, allowed = () => true, delayMs = 0) {
+function setup(size: number, parallel = 1, allowed: (pool: WarmPool) => boolean = () => true, delayMs = 0) {
   const backend = new FakeBackend();
   const scheduler = new RefillScheduler(parallel, allowed, delayMs);
   const pool = new WarmPool('python', size, backend, limits, () => scheduler.kick(), 60_000);
@@ -111,6 +115,31 @@ describe('WarmPool with RefillScheduler', () => {
     backend.manual = false;
     backend.pending.splice(0).forEach((p) => p.resolve());
     scheduler.kick();
+    await pool.close();
+  });
+
+  it('where a warm start is cheap, it refills while runs are live, and a run with none to wait for gets one started for it', async () => {
+    const busy = (pool: WarmPool) => pool.refillsWhileBusy;
+    const costly = setup(1, 1, busy);
+    costly.scheduler.kick();
+    await sleep(20);
+    expect(costly.backend.started).toHaveLength(0);
+    expect(await costly.pool.acquire()).toBeUndefined();
+    await costly.pool.close();
+
+    const { backend, scheduler, pool } = setup(1, 1, busy);
+    backend.cheap = true;
+    backend.manual = true;
+    const run = pool.acquire();
+    await sleep(5);
+    expect(backend.pending.length).toBeGreaterThanOrEqual(1);
+    expect(backend.pending[0].urgency?.isUrgent).toBe(true);
+    backend.manual = false;
+    backend.pending.splice(0).forEach((p) => p.resolve());
+    expect(await run).toBe(backend.started[0]);
+    await pool.settled();
+    expect(pool.stats.idle).toBe(1);
+    scheduler.stop();
     await pool.close();
   });
 

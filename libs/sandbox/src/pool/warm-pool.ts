@@ -43,6 +43,11 @@ export class WarmPool {
     private readonly maxIdleMs: number,
   ) {}
 
+  /** Refilled while runs are live: a warm start costs less than the cold run it spares. */
+  get refillsWhileBusy(): boolean {
+    return this.source.warmIsCheap?.(this.runtime) ?? false;
+  }
+
   /** Sandboxes still to start: free slots plus runs waiting for one. */
   get deficit(): number {
     if (this.closed) return 0;
@@ -57,7 +62,8 @@ export class WarmPool {
 
   /**
    * A live idle sandbox, else the next one being started when one is not yet promised to
-   * another run (it is ready sooner than a cold start would be), else undefined: go cold.
+   * another run (it is ready sooner than a cold start would be), else, where a warm start is
+   * cheap, one started for this run; else undefined: go cold.
    */
   acquire(): Promise<WarmSandbox | undefined> {
     try {
@@ -67,7 +73,12 @@ export class WarmPool {
         if (sandbox.alive) return Promise.resolve(sandbox);
         this.destroy(sandbox);
       }
-      if (this.closed || this.starting <= this.waiters.length) return Promise.resolve(undefined);
+      if (this.closed) return Promise.resolve(undefined);
+      if (this.starting <= this.waiters.length) {
+        // None to wait for: a cheap one is started for this run, rather than a cold run.
+        if (!this.refillsWhileBusy || this.retryAt > Date.now()) return Promise.resolve(undefined);
+        void this.startOne();
+      }
       this.urgencies.find((u) => !u.isUrgent)?.raise();
       return new Promise((resolve) => this.waiters.push(resolve));
     } finally {

@@ -28,6 +28,11 @@ export interface WarmSandbox {
 export interface WarmCapable {
   /** Resolves once the sandbox answered its readiness handshake; rejects when it did not. */
   startWarm(runtime: WarmRuntime, limits: RunLimits, urgency?: WarmUrgency): Promise<WarmSandbox>;
+  /**
+   * True when starting one costs less CPU than the cold run it spares (a fork from a zygote): then
+   * its pool refills while runs are live too, where a refill would otherwise only compete with them.
+   */
+  warmIsCheap?(runtime: WarmRuntime): boolean;
 }
 
 export function isWarmCapable(backend: object): backend is WarmCapable {

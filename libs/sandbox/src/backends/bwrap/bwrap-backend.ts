@@ -198,6 +198,10 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     return PythonZygote.start(child, cgRun, this.teardown, ZYGOTE_SLOTS, SETUP_TIMEOUT_MS);
   }
 
+  warmIsCheap(runtime: WarmRuntime): boolean {
+    return runtime === 'python' && this.zygotes !== undefined;
+  }
+
   private async createCgroup(limits: RunLimits): Promise<CgroupRun> {
     const cg = await this.cgroupManager();
     try {
