@@ -133,6 +133,7 @@ except OSError:
     expect(Number(forks.stdout.split(' ')[0])).toBeLessThan(limits.pids);
     await executor.warmUp();
     expect((await run(executor, 'print(1)')).stdout).toBe('1\n');
+    await executor.afterRuns();
     expect(zygotePids()).toEqual([zygote]);
     expect(executor.warmUsage).toMatchObject({ warm: 3, cold: 0 });
   });

@@ -42,6 +42,8 @@ interface Pending<T = ZygoteChild> {
 export class PythonZygote {
   private nextSlot = 0;
   private readonly forks = new Map<number, Pending>();
+  /** Host pids of children handed out and not reaped yet. */
+  private readonly mapped = new Set<number>();
   /** Forks given up on (timed out) whose report may still come. */
   private readonly abandoned = new Set<number>();
   private readonly exits = new Map<number, (exit: BwrapExit) => void>();
@@ -115,7 +117,7 @@ export class PythonZygote {
     } finally {
       clearTimeout(timer);
     }
-    this.hostPid = await onlyChildPid(initPid);
+    this.hostPid = onlyChildPid(initPid);
     if (this.hostPid === undefined) throw new Error('python zygote did not start: its process was not found');
     // Its start was background work; its forks and exit reports are on runs' paths.
     await this.cgRun.setBackground(false);
@@ -167,12 +169,12 @@ export class PythonZygote {
     for (let nl = this.reports.indexOf('\n'); nl >= 0; nl = this.reports.indexOf('\n')) {
       const line = this.reports.slice(0, nl);
       this.reports = this.reports.slice(nl + 1);
-      void this.onReport(line);
+      this.onReport(line);
     }
     if (this.reports.length > MAX_REPORT_LINE) this.fail('python zygote wrote an unexpected report');
   }
 
-  private async onReport(line: string): Promise<void> {
+  private onReport(line: string): void {
     const [kind, a, b] = line.split(' ');
     const slot = Number(a);
     const awaited = this.forks.has(slot) || this.abandoned.has(slot);
@@ -180,7 +182,7 @@ export class PythonZygote {
       this.readyWaiter.resolve();
       this.readyWaiter = undefined;
     } else if (kind === 'P' && awaited) {
-      await this.onForked(slot, Number(b));
+      this.onForked(slot, Number(b));
     } else if (kind === 'E' && awaited) {
       this.forks.get(slot)?.reject(new Error(`python zygote could not fork (errno ${b})`));
       this.forks.delete(slot);
@@ -196,7 +198,7 @@ export class PythonZygote {
     }
   }
 
-  private async onForked(slot: number, nsPid: number): Promise<void> {
+  private onForked(slot: number, nsPid: number): void {
     const exited = new Promise<BwrapExit>((resolve) => this.exits.set(slot, resolve));
     const sockets = Array.from({ length: SLOT_FDS }, (_, i) => this.child.stdio[ZYGOTE_FD.firstSlot + slot * SLOT_FDS + i] as Socket);
     if (this.abandoned.delete(slot)) {
@@ -206,13 +208,15 @@ export class PythonZygote {
     }
     const pending = this.forks.get(slot)!;
     this.forks.delete(slot);
-    const hostPid = this.hostPid === undefined ? undefined : await hostChildPid(this.hostPid, nsPid);
+    const hostPid = this.hostPid === undefined ? undefined : hostChildPid(this.hostPid, nsPid, this.mapped);
     const [stdin, stdout, stderr, done] = sockets;
     if (hostPid === undefined) {
       sockets.forEach((s) => s.destroy());
       pending.reject(new Error(`forked child ${slot} was not found on the host`));
       return;
     }
+    this.mapped.add(hostPid);
+    void exited.then(() => this.mapped.delete(hostPid));
     pending.resolve({ slot, hostPid, stdin, stdout, stderr, done, exited, held: () => !this.dead && this.exits.has(slot) });
   }
 

@@ -15,6 +15,7 @@ import { ZygoteChild } from './python-zygote';
 type State = 'starting' | 'idle' | 'delivered' | 'dead';
 
 const DESTROY_WAIT_MS = 5000;
+const EXIT_GRACE_MS = 100;
 /** Read past the output cap when draining after a report, so a truncation is still seen as one. */
 const DRAIN_SLACK_BYTES = 64 * 1024;
 
@@ -132,8 +133,13 @@ export class ZygoteWarmSandbox implements WarmSandbox {
     }
     const stats = await this.cgRun.stats();
     const result = bwrapResult(final, { stdout, stderr, timedOut, durationMs }, stats, this.cpuBaselineMs);
-    // Killed after the reply is on its way, as a warm bwrap sandbox is.
-    const settled = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.teardownRun());
+    // After a report the program is ending on its own: the cgroup is swept once it has (no kill
+    // rounds beside the reply), or after EXIT_GRACE_MS if a forged report left it running.
+    const ended = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, EXIT_GRACE_MS);
+      void this.child.exited.then(() => (clearTimeout(timer), resolve()));
+    });
+    const settled = ended.then(() => this.teardownRun());
     return { kind: 'result', result, settled };
   }
 
