@@ -21,31 +21,35 @@ export interface ZygoteLayout {
  * next slot. Children are single-use sandboxes of their own; the zygote never runs user code and
  * never sees a run's data (frames go straight to the child's stdin).
  *
- * The child (C) keeps only its slot's fds, waits for `G` on its stdin (sent once the host has put
- * it in its run's cgroups, so everything after is limited and counted there), then takes new
- * mount, pid, network, IPC, UTS and cgroup namespaces, mounts its own /work, /tmp and /dev/shm
- * (as bwrap's --tmpfs: nosuid, nodev, mode 755, owned by the sandbox user) and devpts, and forks
- * the namespace's init. The init mounts a fresh /proc (with bwrap's read-only covers again), drops
- * every capability (bounding set, ambient, capset, no_new_privs), dies with C, makes itself
- * undumpable, installs the runner's seccomp filter and forks the program; it then reaps until the
- * program is gone and exits with its status (128+N for signal N, as bwrap's init), which C passes
- * on. The program starts a session, moves its slot onto fds 0, 1, 2 and CHILD_DONE_FD, closes
- * everything else, and runs the launcher. Any failure before that ends the child before it reads a byte of code.
+ * The child is forked (os.fork's own steps around a raw clone) straight into new mount, pid,
+ * network, IPC and UTS namespaces, as their init (pid 1). It keeps only its slot's fds and waits
+ * for `G` on its stdin (sent once the host has put it in its run's cgroups, so everything after is
+ * limited and counted there). Then it takes a cgroup namespace rooted there, mounts its own /work, /tmp and /dev/shm (as bwrap's
+ * --tmpfs: nosuid, nodev, mode 755, owned by the sandbox user), devpts and a fresh /proc (with
+ * bwrap's read-only covers again), sets the hostname, brings `lo` up as bwrap does, moves into its
+ * own /work, drops every capability (bounding set, ambient, capset, no_new_privs), dies with the
+ * zygote, ignores the SIGINT Python gave it (as bwrap's init would), makes itself undumpable,
+ * installs the runner's seccomp filter and forks the program (pid 2); it then reaps until the
+ * program is gone and exits with its status (128+N for signal N, as bwrap's init). The program
+ * starts a session, moves its slot onto fds 0, 1, 2 and CHILD_DONE_FD, closes everything else and
+ * runs the launcher. Any failure before that ends the child before it reads a byte of code.
  * The zygote reports `P k pid` for each fork (pid in its own namespace), `E k errno` for a fork
  * that failed, and `X k status` once child k is reaped (os.waitstatus_to_exitcode); it exits when
- * its control pipe closes. C, and so the program, brings `lo` up in its network namespace, as
- * bwrap does; init ignores the SIGINT it would otherwise take from Python, as bwrap's init would.
+ * its control pipe closes. The raw clone is x86-64's, as is the seccomp filter the bwrap backend
+ * needs anyway.
  */
 export function pythonZygoteSource(l: ZygoteLayout): string {
   return `${PYTHON_LAUNCHER_DEFINITIONS}
 def _zygote():
     import ctypes, fcntl, gc, select, signal, socket, struct
     libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    pythonapi = ctypes.pythonapi
     MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
-    NAMESPACES = os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWNET | os.CLONE_NEWIPC | os.CLONE_NEWUTS | os.CLONE_NEWCGROUP
+    NAMESPACES = os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWNET | os.CLONE_NEWIPC | os.CLONE_NEWUTS
     PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 1, 4, 38, 24, 47, 4
     PR_SET_SECCOMP, SECCOMP_MODE_FILTER, CAPABILITY_VERSION_3 = 22, 2, 0x20080522
-    SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 1
+    SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP, SYS_CLONE = 0x8913, 0x8914, 1, 56
     SLOTS, FIRST, WIDTH, DONE = ${l.slots}, ${ZYGOTE_FD.firstSlot}, ${SLOT_FDS}, ${CHILD_DONE_FD}
     TMPFS = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.tmpfsBytes}'
     SHM = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.shmBytes}'
@@ -74,33 +78,6 @@ def _zygote():
     def prctl(*args):
         check(libc.prctl(*args, *[0] * (5 - len(args))) == 0, 'prctl %d' % args[0])
 
-    def init(own):
-        prctl(PR_SET_PDEATHSIG, 9)
-        # As bwrap's init: signals from inside the namespace that it does not handle never reach it.
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        for cover in covers:
-            mount(cover, cover, None, MS_BIND)
-            mount(None, cover, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        prctl(PR_SET_NO_NEW_PRIVS, 1)
-        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
-        for cap in range(last_cap + 1):
-            prctl(PR_CAPBSET_DROP, cap)
-        header = ctypes.create_string_buffer(struct.pack('Ii', CAPABILITY_VERSION_3, 0))
-        check(libc.capset(header, ctypes.create_string_buffer(24)) == 0, 'capset')
-        # The program can see its init: not to be traced or read (bwrap's own init is not either).
-        prctl(PR_SET_DUMPABLE, 0)
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog)
-        program = os.fork()
-        if program == 0:
-            run_program(own)
-        for fd in own:
-            os.close(fd)
-        while True:
-            pid, status = os.wait()
-            if pid == program:
-                os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
-
     def run_program(own):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         prctl(PR_SET_DUMPABLE, 1)
@@ -113,6 +90,19 @@ def _zygote():
         handed_over.append(True)
         _sandbox_finish(DONE, *_sandbox_launch(DONE))
 
+    def clone_into_namespaces():
+        # os.fork, but the child starts in new namespaces: pid 1 of its own pid namespace.
+        pythonapi.PyOS_BeforeFork()
+        pid = libc.syscall(ctypes.c_long(SYS_CLONE), ctypes.c_long(NAMESPACES | signal.SIGCHLD), *[ctypes.c_long(0)] * 4)
+        if pid == 0:
+            pythonapi.PyOS_AfterFork_Child()
+            return 0
+        errno = ctypes.get_errno()
+        pythonapi.PyOS_AfterFork_Parent()
+        if pid < 0:
+            raise OSError(errno, 'clone')
+        return pid
+
     def child(k):
         own = list(range(FIRST + k * WIDTH, FIRST + (k + 1) * WIDTH))
         os.closerange(0, own[0])
@@ -120,20 +110,37 @@ def _zygote():
         try:
             if os.read(own[0], 1) != b'G':
                 os._exit(125)
-            os.unshare(NAMESPACES)
+            # Rooted at the run's cgroups, which it is in now: it sees them as /, as a cold run does.
+            os.unshare(os.CLONE_NEWCGROUP)
+            prctl(PR_SET_PDEATHSIG, 9)
+            # As bwrap's init: signals from inside the namespace that it does not handle never reach it.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             mount(None, b'/', None, MS_REC | MS_PRIVATE)
             for where, options in ((b'/work', TMPFS), (b'/tmp', TMPFS), (b'/dev/shm', SHM)):
                 mount(b'tmpfs', where, b'tmpfs', MS_NOSUID | MS_NODEV, options)
             mount(b'devpts', b'/dev/pts', b'devpts', MS_NOSUID | MS_NOEXEC, b'newinstance,ptmxmode=0666,mode=620')
+            mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+            for cover in covers:
+                mount(cover, cover, None, MS_BIND)
+                mount(None, cover, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
             socket.sethostname('${SANDBOX_HOSTNAME}')
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 flags = struct.unpack_from('H', fcntl.ioctl(s, SIOCGIFFLAGS, struct.pack('16sH', b'lo', 0)), 16)[0]
                 fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack('16sH', b'lo', flags | IFF_UP))
             # The cwd still names the zygote's /work under the new mount: shared by every child.
             os.chdir(b'/work')
-            pid = os.fork()
-            if pid == 0:
-                init(own)
+            prctl(PR_SET_NO_NEW_PRIVS, 1)
+            prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+            for cap in range(last_cap + 1):
+                prctl(PR_CAPBSET_DROP, cap)
+            header = ctypes.create_string_buffer(struct.pack('Ii', CAPABILITY_VERSION_3, 0))
+            check(libc.capset(header, ctypes.create_string_buffer(24)) == 0, 'capset')
+            # The program can see its init: not to be traced or read (bwrap's own init is not either).
+            prctl(PR_SET_DUMPABLE, 0)
+            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog)
+            program = os.fork()
+            if program == 0:
+                run_program(own)
         except BaseException as e:
             if handed_over:
                 raise
@@ -141,13 +148,15 @@ def _zygote():
             os._exit(125)
         for fd in own:
             os.close(fd)
-        status = os.waitpid(pid, 0)[1]
-        os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
+        while True:
+            pid, status = os.wait()
+            if pid == program:
+                os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
 
     def fork(k):
         slot = range(FIRST + k * WIDTH, FIRST + (k + 1) * WIDTH)
         try:
-            pid = os.fork()
+            pid = clone_into_namespaces()
         except OSError:
             for fd in slot:
                 os.close(fd)
