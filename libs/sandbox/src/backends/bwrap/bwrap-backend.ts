@@ -175,10 +175,12 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     return BwrapWarmSandbox.start(runtime, child, cgRun, this.teardown, SETUP_TIMEOUT_MS);
   }
 
-  /** A zygote in a bwrap sandbox of its own, with a cgroup of its own at background CPU weight. */
+  /**
+   * A zygote in a bwrap sandbox of its own, with a cgroup of its own at normal CPU weight: a run
+   * may be waiting for its first fork.
+   */
   private async startZygote(limits: RunLimits): Promise<PythonZygote> {
     const cgRun = await this.createCgroup(limits);
-    await cgRun.setBackground(true);
     const layout = {
       slots: ZYGOTE_SLOTS,
       uid: this.uid,

@@ -43,13 +43,16 @@ export function pythonZygoteSource(l: ZygoteLayout): string {
 def _zygote():
     import ctypes, fcntl, gc, select, signal, socket, struct
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    pythonapi = ctypes.pythonapi
+    # Called with the GIL held, as os.fork does between its before and after steps.
+    raw_syscall = ctypes.PyDLL(None, use_errno=True).syscall
+    raw_syscall.restype = ctypes.c_long
+    before_fork, after_fork_child, after_fork_parent = (getattr(ctypes.pythonapi, 'PyOS_' + f) for f in ('BeforeFork', 'AfterFork_Child', 'AfterFork_Parent'))
     MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
     NAMESPACES = os.CLONE_NEWNS | os.CLONE_NEWPID | os.CLONE_NEWNET | os.CLONE_NEWIPC | os.CLONE_NEWUTS
     PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 1, 4, 38, 24, 47, 4
     PR_SET_SECCOMP, SECCOMP_MODE_FILTER, CAPABILITY_VERSION_3 = 22, 2, 0x20080522
     SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP, SYS_CLONE = 0x8913, 0x8914, 1, 56
+    clone_args = (ctypes.c_long(SYS_CLONE), ctypes.c_long(NAMESPACES | signal.SIGCHLD), *[ctypes.c_long(0)] * 4)
     SLOTS, FIRST, WIDTH, DONE = ${l.slots}, ${ZYGOTE_FD.firstSlot}, ${SLOT_FDS}, ${CHILD_DONE_FD}
     TMPFS = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.tmpfsBytes}'
     SHM = b'mode=755,uid=${l.uid},gid=${l.gid},size=${l.shmBytes}'
@@ -91,14 +94,18 @@ def _zygote():
         _sandbox_finish(DONE, *_sandbox_launch(DONE))
 
     def clone_into_namespaces():
-        # os.fork, but the child starts in new namespaces: pid 1 of its own pid namespace.
-        pythonapi.PyOS_BeforeFork()
-        pid = libc.syscall(ctypes.c_long(SYS_CLONE), ctypes.c_long(NAMESPACES | signal.SIGCHLD), *[ctypes.c_long(0)] * 4)
+        # os.fork, but the child starts in new namespaces: pid 1 of its own pid namespace. glibc's
+        # own fork steps are skipped (atfork handlers, its cached tid): the child only ever runs
+        # the set-up below and forks the program with os.fork, so it must stay that small.
+        if open('/proc/self/status').read().count('\\nThreads:\\t1\\n') != 1:
+            raise OSError(11, 'the zygote has more than one thread')
+        before_fork()
+        pid = raw_syscall(*clone_args)
         if pid == 0:
-            pythonapi.PyOS_AfterFork_Child()
+            after_fork_child()
             return 0
         errno = ctypes.get_errno()
-        pythonapi.PyOS_AfterFork_Parent()
+        after_fork_parent()
         if pid < 0:
             raise OSError(errno, 'clone')
         return pid
@@ -164,9 +171,14 @@ def _zygote():
         if pid == 0:
             try:
                 child(k)
-            except BaseException:
+            except SystemExit:
                 if handed_over:
                     raise
+            except BaseException:
+                if handed_over:
+                    # As the interpreter would report it; never back into the zygote's loop.
+                    sys.excepthook(*sys.exc_info())
+                    os._exit(1)
             os._exit(125)
         for fd in slot:
             os.close(fd)

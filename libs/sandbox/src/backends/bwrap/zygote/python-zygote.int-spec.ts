@@ -169,13 +169,17 @@ print('still here')
     expect([r.stdout, r.stderr, r.exitCode]).toEqual(['over lo\nstill here\n', '', 0]);
   });
 
-  it('exit statuses and signals reach the result without the launcher (os._exit, SIGKILL, SIGSEGV)', async () => {
+  it('exit statuses and signals reach the result without the launcher (os._exit, SIGKILL, SIGSEGV, an error in its finish)', async () => {
     const executor = await executorWith(true);
     expect((await run(executor, 'import os\nprint("x", flush=True)\nos._exit(4)')).exitCode).toBe(4);
     const killed = await run(executor, 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)');
     expect([killed.exitCode, killed.signal]).toEqual([137, 'SIGKILL']);
     const segv = await run(executor, 'import ctypes\nctypes.string_at(0)');
     expect(segv.signal).toBe('SIGSEGV');
+    // An error out of the launcher's own finish is reported as the interpreter would, never to the zygote's loop.
+    const broken = await run(executor, 'import threading\ndef boom():\n    raise OSError(5, "boom")\nthreading._shutdown = boom\nprint("out")');
+    expect([broken.stdout, broken.exitCode]).toEqual(['out\n', 1]);
+    expect(broken.stderr).toMatch(/OSError: \[Errno 5\] boom\n$/);
   });
 });
 if (skip) it('is skipped', () => announceSkip(target, skip));

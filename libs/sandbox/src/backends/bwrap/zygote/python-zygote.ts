@@ -26,6 +26,8 @@ export interface ZygoteChild {
   readonly exited: Promise<BwrapExit>;
   /** True while hostPid is surely this child's: the zygote is alive and has not reaped it. */
   held(): boolean;
+  /** Gives up waiting for its exit report (resolving `exited`); its zygote forks no more. */
+  forget(): void;
 }
 
 interface Pending<T = ZygoteChild> {
@@ -42,8 +44,9 @@ interface Pending<T = ZygoteChild> {
 export class PythonZygote {
   private nextSlot = 0;
   private readonly forks = new Map<number, Pending>();
-  /** Host pids of children handed out and not reaped yet. */
+  /** Host pids of children handed out and not reaped yet, and by slot. */
   private readonly mapped = new Set<number>();
+  private readonly hostPids = new Map<number, number>();
   /** Forks given up on (timed out) whose report may still come. */
   private readonly abandoned = new Set<number>();
   private readonly exits = new Map<number, (exit: BwrapExit) => void>();
@@ -119,8 +122,6 @@ export class PythonZygote {
     }
     this.hostPid = onlyChildPid(initPid);
     if (this.hostPid === undefined) throw new Error('python zygote did not start: its process was not found');
-    // Its start was background work; its forks and exit reports are on runs' paths.
-    await this.cgRun.setBackground(false);
   }
 
   /** Forks the next slot's child; it waits for `G` on its stdin before it does anything else. */
@@ -192,6 +193,8 @@ export class PythonZygote {
       const status = Number(b);
       this.exits.get(slot)!(status >= 0 ? { code: status, signal: null } : KILLED);
       this.exits.delete(slot);
+      this.mapped.delete(this.hostPids.get(slot)!);
+      this.hostPids.delete(slot);
       this.retireWhenSpent();
     } else {
       this.fail(`python zygote wrote an unexpected report: ${JSON.stringify(line.slice(0, 100))}`);
@@ -216,8 +219,25 @@ export class PythonZygote {
       return;
     }
     this.mapped.add(hostPid);
-    void exited.then(() => this.mapped.delete(hostPid));
-    pending.resolve({ slot, hostPid, stdin, stdout, stderr, done, exited, held: () => !this.dead && this.exits.has(slot) });
+    this.hostPids.set(slot, hostPid);
+    pending.resolve({
+      slot,
+      hostPid,
+      stdin,
+      stdout,
+      stderr,
+      done,
+      exited,
+      held: () => !this.dead && this.exits.has(slot),
+      forget: () => this.forget(slot),
+    });
+  }
+
+  /** A child whose exit report never came although its cgroup is empty: the zygote forks no more. */
+  private forget(slot: number): void {
+    this.exits.get(slot)?.(KILLED);
+    this.exits.delete(slot);
+    this.stopForking();
   }
 
   private retireWhenSpent(): void {

@@ -15,7 +15,9 @@ import { ZygoteChild } from './python-zygote';
 type State = 'starting' | 'idle' | 'delivered' | 'dead';
 
 const DESTROY_WAIT_MS = 5000;
-const EXIT_GRACE_MS = 100;
+const EXIT_GRACE_MS = 50;
+/** How long an exit report may lag behind the child's empty cgroup before the zygote is distrusted. */
+const REPORT_WAIT_MS = 2000;
 /** Read past the output cap when draining after a report, so a truncation is still seen as one. */
 const DRAIN_SLACK_BYTES = 64 * 1024;
 
@@ -96,7 +98,7 @@ export class ZygoteWarmSandbox implements WarmSandbox {
       clearTimeout(timer);
     }
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
-    this.ns = NamespaceHold.take(this.child.hostPid);
+    if (this.child.held()) this.ns = NamespaceHold.take(this.child.hostPid);
     this.cpuBaselineMs = (await this.cgRun.stats()).cpuTimeMs ?? 0;
     await this.cgRun.resetMemoryPeak();
     this.cgRun.openStats();
@@ -126,7 +128,6 @@ export class ZygoteWarmSandbox implements WarmSandbox {
     const final: BwrapExit = status !== undefined && !timedOut ? { code: status, signal: null } : exit;
     if (this.handshake.ack !== 'started') {
       this.kill();
-      await this.child.exited;
       await this.teardownRun().catch(() => undefined);
       const why = this.handshake.launcherText || `exit ${exit.code ?? exit.signal}`;
       return { kind: 'not-started', reason: `the launcher did not take the run: ${why.trim().slice(0, 300)}` };
@@ -134,7 +135,8 @@ export class ZygoteWarmSandbox implements WarmSandbox {
     const stats = await this.cgRun.stats();
     const result = bwrapResult(final, { stdout, stderr, timedOut, durationMs }, stats, this.cpuBaselineMs);
     // After a report the program is ending on its own: the cgroup is swept once it has (no kill
-    // rounds beside the reply), or after EXIT_GRACE_MS if a forged report left it running.
+    // rounds beside the reply), or after EXIT_GRACE_MS if a forged report left it running (its
+    // slot stays held; only its reported CPU and memory miss those few ms).
     const ended = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, EXIT_GRACE_MS);
       void this.child.exited.then(() => (clearTimeout(timer), resolve()));
@@ -164,7 +166,10 @@ export class ZygoteWarmSandbox implements WarmSandbox {
       [this.child.stdin, this.child.stdout, this.child.stderr].forEach((s) => s.destroy());
       if (await this.teardown.finish(this.cgRun, this.ns)) {
         // Its cgroup is empty, so the zygote's report is on its way: then the zygote knows it is gone.
-        await this.child.exited;
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, REPORT_WAIT_MS)));
+        if ((await Promise.race([this.child.exited.then(() => 'reported'), late])) !== 'reported') this.child.forget();
+        clearTimeout(timer);
         return;
       }
       throw new SandboxError(SandboxErrorCode.Internal, 'processes of the run could not be killed');
