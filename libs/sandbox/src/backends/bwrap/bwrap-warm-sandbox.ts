@@ -6,6 +6,7 @@ import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun } from '../sandbox-backend';
+import { DeliveryClock } from './delivery-clock';
 import { BwrapChild } from './bwrap-child';
 import { FD, ignoreErrors } from './bwrap-fds';
 import { DonePipe, hasDonePipe } from './done-pipe';
@@ -17,6 +18,7 @@ import { NamespaceHold } from './namespace-hold';
 import { RunTeardown } from './run-teardown';
 import { CgroupRun } from './cgroups/cgroup-run';
 import { seccompFilterBytes } from './seccomp-filter';
+import { warmStartBaseline } from './warm-start-baseline';
 
 type State = 'starting' | 'idle' | 'delivered' | 'dead';
 
@@ -119,12 +121,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     } finally {
       clearTimeout(timer);
     }
-    // Idle costs nothing, so the CPU used so far is exactly the start-up: subtracted from the run.
-    this.cpuBaselineMs = (await this.cgRun.stats()).cpuTimeMs ?? 0;
-    await this.cgRun.resetMemoryPeak();
-    this.cgRun.openStats();
-    // The low weight was for the start-up; raised now, off the run's path (the write costs 0.1-0.7 ms).
-    await this.cgRun.setBackground(false);
+    this.cpuBaselineMs = await warmStartBaseline(this.cgRun);
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     this.state = 'idle';
   }
@@ -133,20 +130,15 @@ export class BwrapWarmSandbox implements WarmSandbox {
     if (this.state !== 'idle') return { kind: 'not-started', reason: `warm sandbox is ${this.state}` };
     this.state = 'delivered';
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
-    let timedOut = false;
-    const started = performance.now();
-    const wallTimer = setTimeout(() => {
-      timedOut = true;
-      this.kill();
-    }, run.limits.timeoutMs);
+    const clock = new DeliveryClock(run.limits.timeoutMs, () => this.kill());
     this.child.stdin!.end(encodeWarmFrame(run));
     const end = await Promise.race([
       this.closed.then((exit) => ({ exit, reported: false })),
       this.status.exitCode.then((code) => ({ exit: { code, signal: null }, reported: true })),
       ...(this.done ? [this.done.report.then((code) => ({ exit: { code, signal: null }, reported: true }))] : []),
     ]);
-    clearTimeout(wallTimer);
-    const durationMs = Math.round(performance.now() - started);
+    const durationMs = clock.stop();
+    const timedOut = clock.timedOut;
     let exit: BwrapExit = end.exit;
     if (end.reported) {
       const max = run.limits.outputBytes + DRAIN_SLACK_BYTES;

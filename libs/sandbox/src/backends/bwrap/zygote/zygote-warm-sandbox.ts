@@ -3,6 +3,7 @@ import { encodeWarmFrame } from '../../../pool/warm-frame';
 import { WarmOutcome, WarmSandbox } from '../../../pool/warm-sandbox';
 import { SandboxError, SandboxErrorCode } from '../../../sandbox-error';
 import { PreparedRun } from '../../sandbox-backend';
+import { DeliveryClock } from '../delivery-clock';
 import { ignoreErrors } from '../bwrap-fds';
 import { BwrapExit, bwrapResult } from '../bwrap-result';
 import { CgroupRun } from '../cgroups/cgroup-run';
@@ -10,6 +11,7 @@ import { DonePipe } from '../done-pipe';
 import { drainSocket } from '../drain-socket';
 import { NamespaceHold } from '../namespace-hold';
 import { RunTeardown } from '../run-teardown';
+import { warmStartBaseline } from '../warm-start-baseline';
 import { ZygoteChild } from './python-zygote';
 
 type State = 'starting' | 'idle' | 'delivered' | 'dead';
@@ -99,10 +101,7 @@ export class ZygoteWarmSandbox implements WarmSandbox {
     }
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     if (this.child.held()) this.ns = NamespaceHold.take(this.child.hostPid);
-    this.cpuBaselineMs = (await this.cgRun.stats()).cpuTimeMs ?? 0;
-    await this.cgRun.resetMemoryPeak();
-    this.cgRun.openStats();
-    await this.cgRun.setBackground(false);
+    this.cpuBaselineMs = await warmStartBaseline(this.cgRun);
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     this.state = 'idle';
   }
@@ -111,16 +110,11 @@ export class ZygoteWarmSandbox implements WarmSandbox {
     if (this.state !== 'idle') return { kind: 'not-started', reason: `warm sandbox is ${this.state}` };
     this.state = 'delivered';
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
-    let timedOut = false;
-    const started = performance.now();
-    const wallTimer = setTimeout(() => {
-      timedOut = true;
-      this.kill();
-    }, run.limits.timeoutMs);
+    const clock = new DeliveryClock(run.limits.timeoutMs, () => this.kill());
     this.child.stdin.end(encodeWarmFrame(run));
     const exit: BwrapExit = await Promise.race([this.child.exited, this.done.report.then((code) => ({ code, signal: null }))]);
-    clearTimeout(wallTimer);
-    const durationMs = Math.round(performance.now() - started);
+    const durationMs = clock.stop();
+    const timedOut = clock.timedOut;
     const max = run.limits.outputBytes + DRAIN_SLACK_BYTES;
     drainSocket(this.child.stdout, max, (c) => this.handshake.stdout(c));
     drainSocket(this.child.stderr, max, (c) => this.handshake.stderr(c));
