@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { withTimeout } from '../../with-timeout';
 import { Readable, Writable } from 'node:stream';
 import { LauncherHandshake } from '../../pool/launcher-handshake';
 import { encodeWarmFrame } from '../../pool/warm-frame';
@@ -112,15 +113,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
       this.ns = NamespaceHold.take(pid);
     };
     const released = releaseIntoCgroup(this.child, this.status, pipes[FD.block], this.cgRun, onInit);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no readiness handshake within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      await Promise.race([Promise.all([released, ready]), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(Promise.all([released, ready]), timeoutMs, `no readiness handshake within ${timeoutMs} ms`);
     this.cpuBaselineMs = await warmStartBaseline(this.cgRun);
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     this.state = 'idle';

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { withTimeout } from '../../with-timeout';
 import type { Container } from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { LauncherHandshake } from '../../pool/launcher-handshake';
@@ -143,15 +144,7 @@ export class DockerWarmSandbox implements WarmSandbox {
     );
     await this.container.start();
     this.cgroup = ContainerCgroup.find(this.container.id);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no readiness handshake within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([ready, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(ready, READY_TIMEOUT_MS, `no readiness handshake within ${READY_TIMEOUT_MS} ms`);
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     this.state = 'idle';
   }

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { withTimeout } from '../../../with-timeout';
 import { Readable, Writable } from 'node:stream';
 import { BwrapChild } from '../bwrap-child';
 import { FD, ignoreErrors } from '../bwrap-fds';
@@ -85,11 +86,6 @@ export class PythonZygote {
     return zygote;
   }
 
-  get alive(): boolean {
-    return !this.dead;
-  }
-
-
   get freeSlots(): number {
     return this.dead ? 0 : this.slots - this.nextSlot;
   }
@@ -109,16 +105,10 @@ export class PythonZygote {
     });
     let initPid = 0;
     const released = releaseIntoCgroup(this.child, new BwrapStatus(pipes[FD.status]), pipes[FD.block], this.cgRun, (pid) => (initPid = pid));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no readiness report within ${timeoutMs} ms`)), timeoutMs);
-    });
     try {
-      await Promise.race([Promise.all([released, ready]), timeout]);
+      await withTimeout(Promise.all([released, ready]), timeoutMs, `no readiness report within ${timeoutMs} ms`);
     } catch (err) {
       throw new Error(`python zygote did not start: ${(err as Error).message} ${stderr.trim()}`.trim());
-    } finally {
-      clearTimeout(timer);
     }
     this.hostPid = onlyChildPid(initPid);
     if (this.hostPid === undefined) throw new Error('python zygote did not start: its process was not found');

@@ -1,4 +1,5 @@
 import { LauncherHandshake } from '../../../pool/launcher-handshake';
+import { withTimeout } from '../../../with-timeout';
 import { encodeWarmFrame } from '../../../pool/warm-frame';
 import { WarmOutcome, WarmSandbox } from '../../../pool/warm-sandbox';
 import { SandboxError, SandboxErrorCode } from '../../../sandbox-error';
@@ -83,10 +84,6 @@ export class ZygoteWarmSandbox implements WarmSandbox {
   private async becomeReady(timeoutMs: number): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     ready.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no readiness handshake within ${timeoutMs} ms`)), timeoutMs);
-    });
     const setUp = async () => {
       // Until the zygote reaps it, the child's pid cannot name another process.
       if (!this.child.held()) throw new Error('the forked child is gone');
@@ -94,11 +91,7 @@ export class ZygoteWarmSandbox implements WarmSandbox {
       this.child.stdin.write('G');
       await ready;
     };
-    try {
-      await Promise.race([setUp(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(setUp(), timeoutMs, `no readiness handshake within ${timeoutMs} ms`);
     if (this.state !== 'starting') throw new Error(`launcher exited during start-up: ${this.handshake.launcherText || 'no output'}`);
     if (this.child.held()) this.ns = NamespaceHold.take(this.child.hostPid);
     this.cpuBaselineMs = await warmStartBaseline(this.cgRun);
