@@ -1,4 +1,4 @@
-import { AUDIT_ARCH_X86_64, BpfInsn, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS_X86_64, encodeProgram, seccompProgram } from './seccomp-filter';
+import { AUDIT_ARCH_X86_64, BpfInsn, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS_X86_64, encodeProgram, seccompProgram, ZYGOTE_POLICY } from './seccomp-filter';
 
 const RET_ALLOW = 0x7fff0000;
 const RET_EPERM = 0x00050001;
@@ -91,5 +91,41 @@ describe('seccomp program', () => {
   it('allows only harmless personality values', () => {
     for (const ok of [0, 8, 0x20000, 0x20008, 0xffffffff]) expect(evaluate(program, 135, [ok])).toBe(RET_ALLOW);
     for (const bad of [0x0040000, 0x0400000, 0x8000000]) expect(evaluate(program, 135, [bad])).toBe(RET_EPERM);
+  });
+});
+
+describe("the python zygote's own seccomp program", () => {
+  const program = seccompProgram(ZYGOTE_POLICY);
+  const SIGCHLD = 17;
+  /** NEWNS | NEWPID | NEWNET | NEWIPC | NEWUTS: what the zygote clones its children into. */
+  const CHILD_NAMESPACES = 0x00020000 | 0x20000000 | 0x40000000 | 0x08000000 | 0x04000000;
+
+  it('lets through what building a child takes: mount, sethostname, clone into new namespaces, unshare of the cgroup namespace', () => {
+    expect(evaluate(program, DENIED_SYSCALLS_X86_64.mount)).toBe(RET_ALLOW);
+    expect(evaluate(program, DENIED_SYSCALLS_X86_64.sethostname)).toBe(RET_ALLOW);
+    expect(evaluate(program, 56, [CHILD_NAMESPACES | SIGCHLD])).toBe(RET_ALLOW);
+    expect(evaluate(program, 56, [SIGCHLD])).toBe(RET_ALLOW);
+    expect(evaluate(program, DENIED_SYSCALLS_X86_64.unshare, [0x02000000])).toBe(RET_ALLOW);
+  });
+
+  it('refuses user and cgroup namespaces from clone, any other unshare, and the rest of the deny list', () => {
+    expect(evaluate(program, 56, [0x10000000 | SIGCHLD])).toBe(RET_EPERM);
+    expect(evaluate(program, 56, [0x02000000 | SIGCHLD])).toBe(RET_EPERM);
+    for (const flags of [0, 0x10000000, 0x00020000, 0x02000000 | 0x10000000]) {
+      expect(evaluate(program, DENIED_SYSCALLS_X86_64.unshare, [flags])).toBe(RET_EPERM);
+    }
+    const allowed = new Set(['mount', 'sethostname', 'unshare']);
+    for (const [name, nr] of Object.entries(DENIED_SYSCALLS_X86_64)) {
+      if (!allowed.has(name)) expect([name, evaluate(program, nr)]).toEqual([name, RET_EPERM]);
+    }
+    expect(evaluate(program, 435)).toBe(RET_ENOSYS);
+    expect(evaluate(program, 0, [], AUDIT_ARCH_I386)).toBe(RET_KILL_PROCESS);
+  });
+
+  it('allows ordinary syscalls, and the runner program on top still refuses what the zygote allows', () => {
+    for (const nr of [0, 1, 2, 9, 57, 59, 60, 231, 257, 318, 434]) expect(evaluate(program, nr)).toBe(RET_ALLOW);
+    const runner = seccompProgram();
+    for (const name of ['mount', 'sethostname', 'unshare']) expect(evaluate(runner, DENIED_SYSCALLS_X86_64[name], [0x02000000])).toBe(RET_EPERM);
+    expect(evaluate(runner, 56, [CHILD_NAMESPACES | SIGCHLD])).toBe(RET_EPERM);
   });
 });

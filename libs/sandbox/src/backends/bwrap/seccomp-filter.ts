@@ -97,9 +97,12 @@ export const DENIED_SYSCALLS_X86_64: Readonly<Record<string, number>> = Object.f
 const SYS_CLONE = 56;
 const SYS_CLONE3 = 435;
 const SYS_PERSONALITY = 135;
+const SYS_UNSHARE = 272;
 
 /** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET, as Docker masks them. */
 export const CLONE_NAMESPACE_FLAGS = 0x7e020000;
+export const CLONE_NEWUSER = 0x10000000;
+export const CLONE_NEWCGROUP = 0x02000000;
 
 /** personality() values Docker allows: PER_LINUX, PER_LINUX32, UNAME26 variants, query. */
 const ALLOWED_PERSONALITIES = [0x0, 0x8, 0x20000, 0x20008, 0xffffffff];
@@ -111,11 +114,33 @@ export interface BpfInsn {
   k: number;
 }
 
+/**
+ * What a filter refuses beyond the architecture checks. The runner's: the whole deny list and
+ * every namespace flag of clone. The Python zygote's own (it builds namespaces for its children,
+ * which then install the runner's on top): the deny list but for what that takes.
+ */
+export interface SeccompPolicy {
+  /** Names from DENIED_SYSCALLS_X86_64 this policy lets through. */
+  allow: readonly string[];
+  /** clone() fails with EPERM when any of these flags is set. */
+  deniedCloneFlags: number;
+  /** unshare() succeeds with exactly these flags and fails with EPERM otherwise; unset: denied. */
+  unshareOnly?: number;
+}
+
+export const RUNNER_POLICY: SeccompPolicy = { allow: [], deniedCloneFlags: CLONE_NAMESPACE_FLAGS };
+export const ZYGOTE_POLICY: SeccompPolicy = {
+  allow: ['mount', 'sethostname'],
+  deniedCloneFlags: CLONE_NEWUSER | CLONE_NEWCGROUP,
+  unshareOnly: CLONE_NEWCGROUP,
+};
+
 const stmt = (code: number, k: number): BpfInsn => ({ code, jt: 0, jf: 0, k: k >>> 0 });
 const jump = (code: number, k: number, jt: number, jf: number): BpfInsn => ({ code, jt, jf, k: k >>> 0 });
 const errno = (e: number) => stmt(BPF_RET_K, SECCOMP_RET_ERRNO | e);
+const allow = () => stmt(BPF_RET_K, SECCOMP_RET_ALLOW);
 
-export function seccompProgram(): BpfInsn[] {
+export function seccompProgram(policy: SeccompPolicy = RUNNER_POLICY): BpfInsn[] {
   const p: BpfInsn[] = [
     stmt(BPF_LD_W_ABS, OFFSET_ARCH),
     jump(BPF_JEQ_K, AUDIT_ARCH_X86_64, 1, 0),
@@ -125,24 +150,29 @@ export function seccompProgram(): BpfInsn[] {
     jump(BPF_JGE_K, X32_SYSCALL_BIT, 0, 1),
     errno(EPERM),
   ];
-  for (const nr of Object.values(DENIED_SYSCALLS_X86_64)) p.push(jump(BPF_JEQ_K, nr, 0, 1), errno(EPERM));
+  if (policy.unshareOnly !== undefined) {
+    p.push(jump(BPF_JEQ_K, SYS_UNSHARE, 0, 4), stmt(BPF_LD_W_ABS, OFFSET_ARG0), jump(BPF_JEQ_K, policy.unshareOnly, 1, 0), errno(EPERM), allow());
+  }
+  for (const [name, nr] of Object.entries(DENIED_SYSCALLS_X86_64)) {
+    if (!policy.allow.includes(name)) p.push(jump(BPF_JEQ_K, nr, 0, 1), errno(EPERM));
+  }
   // ENOSYS makes glibc fall back to clone(), whose flags a classic filter can inspect.
   p.push(jump(BPF_JEQ_K, SYS_CLONE3, 0, 1), errno(ENOSYS));
 
   p.push(
     jump(BPF_JEQ_K, SYS_CLONE, 0, 4),
     stmt(BPF_LD_W_ABS, OFFSET_ARG0),
-    jump(BPF_JSET_K, CLONE_NAMESPACE_FLAGS, 0, 1),
+    jump(BPF_JSET_K, policy.deniedCloneFlags, 0, 1),
     errno(EPERM),
-    stmt(BPF_RET_K, SECCOMP_RET_ALLOW),
+    allow(),
   );
 
   const n = ALLOWED_PERSONALITIES.length;
   p.push(jump(BPF_JEQ_K, SYS_PERSONALITY, 0, n + 3), stmt(BPF_LD_W_ABS, OFFSET_ARG0));
   ALLOWED_PERSONALITIES.forEach((v, i) => p.push(jump(BPF_JEQ_K, v, n - i, 0)));
-  p.push(errno(EPERM), stmt(BPF_RET_K, SECCOMP_RET_ALLOW));
+  p.push(errno(EPERM), allow());
 
-  p.push(stmt(BPF_RET_K, SECCOMP_RET_ALLOW));
+  p.push(allow());
   return p;
 }
 
@@ -165,4 +195,9 @@ export function seccompSupported(): boolean {
 let cached: Buffer | undefined;
 export function seccompFilterBytes(): Buffer {
   return (cached ??= encodeProgram(seccompProgram()));
+}
+
+let cachedZygote: Buffer | undefined;
+export function zygoteSeccompFilterBytes(): Buffer {
+  return (cachedZygote ??= encodeProgram(seccompProgram(ZYGOTE_POLICY)));
 }

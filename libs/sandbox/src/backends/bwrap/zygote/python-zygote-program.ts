@@ -1,7 +1,10 @@
 import { PYTHON_LAUNCHER_DEFINITIONS } from '../../../pool/warm-launchers';
 import { SANDBOX_HOSTNAME } from '../bwrap-args';
 
-/** The zygote's own fds: control in and out, its stderr; the seccomp program on ZYGOTE_FD.filter. */
+/**
+ * The zygote's own fds: control in and out, its stderr; on ZYGOTE_FD.filter its own seccomp
+ * program (after its size, 4 bytes little endian), then the runner's program for its children.
+ */
 export const ZYGOTE_FD = { control: 0, reports: 1, filter: 5, firstSlot: 6 } as const;
 /** Each slot: the child's stdin, stdout, stderr and done pipe, in that order. */
 export const SLOT_FDS = 4;
@@ -19,7 +22,10 @@ export interface ZygoteLayout {
 /**
  * A Python that has loaded the warm launcher and forks, on each `F` it reads, a child into the
  * next slot. Children are single-use sandboxes of their own; the zygote never runs user code and
- * never sees a run's data (frames go straight to the child's stdin).
+ * never sees a run's data (frames go straight to the child's stdin). Once loaded it runs under a
+ * seccomp filter of its own: the runner's deny list but for mount, sethostname, clone into new
+ * namespaces (not user or cgroup ones) and unshare of a cgroup namespace, which building a child
+ * takes.
  *
  * The child is forked (os.fork's own steps around a raw clone) straight into new mount, pid,
  * network, IPC and UTS namespaces, as their init (pid 1). It keeps only its slot's fds and waits
@@ -65,11 +71,17 @@ def _zygote():
             break
         chunks.append(chunk)
     os.close(${ZYGOTE_FD.filter})
-    code = b''.join(chunks)
-    if not code or len(code) % 8:
+    programs = b''.join(chunks)
+    own_size = int.from_bytes(programs[:4], 'little')
+    own_code, code = programs[4:4 + own_size], programs[4 + own_size:]
+    if not own_code or len(own_code) % 8 or not code or len(code) % 8:
         raise SystemExit('no seccomp program')
-    code_buf = ctypes.create_string_buffer(code, len(code))
-    fprog = ctypes.create_string_buffer(struct.pack('HxxxxxxQ', len(code) // 8, ctypes.addressof(code_buf)))
+
+    def sock_fprog(code):
+        buf = ctypes.create_string_buffer(code, len(code))
+        return buf, ctypes.create_string_buffer(struct.pack('HxxxxxxQ', len(code) // 8, ctypes.addressof(buf)))
+
+    code_buf, fprog = sock_fprog(code)
 
     def check(ok, what):
         if not ok:
@@ -191,6 +203,10 @@ def _zygote():
         os.write(1, b'P %d %d\\n' % (k, pid))
         return pidfd, (k, pid)
 
+    # Its own filter, for what it never does itself; each child adds the runner's on top.
+    own_buf, own_fprog = sock_fprog(own_code)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, own_fprog)
     # Set in the program once user code may run: a SystemExit the launcher leaves to Python (a
     # status that is not an int) then goes up to the interpreter's top level, as in a cold run.
     handed_over = []

@@ -67,6 +67,23 @@ print(sorted(set(line.split(':')[2] for line in open('/proc/self/cgroup').read()
     expect(r.memoryPeakKb).toBeGreaterThan(0);
   });
 
+  it('the zygote runs under a seccomp filter of its own, and a run under that one and the runner\'s', async () => {
+    const executor = await executorWith(true);
+    expect(zygotePids()).toHaveLength(1);
+    const statusOf = (pid: string) => readFileSync(`/proc/${pid}/status`, 'utf8');
+    const pythons = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && cmdline(p).includes('def _zygote()') && /^Name:\s+python3$/m.test(statusOf(p)));
+    const zygote = pythons.filter((p) => !pythons.includes(ppid(p)));
+    expect(zygote).toHaveLength(1);
+    const status = statusOf(zygote[0]);
+    expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+    expect(status).toMatch(/^Seccomp:\s+2$/m);
+    expect(status).toMatch(/^Seccomp_filters:\s+1$/m);
+    const r = await run(executor, "import os\nprint(open('/proc/self/status').read().count('Seccomp_filters:\\t2'))\nos.unshare(os.CLONE_NEWCGROUP)");
+    expect(r.stdout).toBe('1\n');
+    expect(r.stderr).toContain('PermissionError');
+    expect(executor.warmUsage.warm).toBe(1);
+  });
+
   it('without the zygote a warm python sandbox is a bwrap sandbox of its own', async () => {
     const executor = await executorWith(false);
     expect(zygotePids()).toEqual([]);

@@ -8,7 +8,7 @@ import { BwrapStatus } from '../bwrap-status';
 import { killBwrap, releaseIntoCgroup } from '../bwrap-startup';
 import { CgroupRun } from '../cgroups/cgroup-run';
 import { RunTeardown } from '../run-teardown';
-import { seccompFilterBytes } from '../seccomp-filter';
+import { seccompFilterBytes, zygoteSeccompFilterBytes } from '../seccomp-filter';
 import { hostChildPid, onlyChildPid } from './host-child-pid';
 import { SLOT_FDS, ZYGOTE_FD } from './python-zygote-program';
 
@@ -96,7 +96,10 @@ export class PythonZygote {
 
   private async becomeReady(timeoutMs: number): Promise<void> {
     const pipes = this.child.stdio as unknown as (Readable & Writable)[];
-    pipes[ZYGOTE_FD.filter].end(seccompFilterBytes());
+    const own = zygoteSeccompFilterBytes();
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(own.length);
+    pipes[ZYGOTE_FD.filter].end(Buffer.concat([size, own, seccompFilterBytes()]));
     let stderr = '';
     this.child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(0, 2000)));
     const ready = new Promise<void>((resolve, reject) => {
