@@ -45,12 +45,14 @@ describe('seccomp program', () => {
     expect(evaluate(program, 0, [], AUDIT_ARCH_I386)).toBe(RET_KILL_PROCESS);
   });
 
-  it('keeps every jump inside the program and ends in a return', () => {
-    program.forEach((insn, pc) => {
-      if ((insn.code & 0x07) === 0x05) expect(pc + 1 + Math.max(insn.jt, insn.jf)).toBeLessThan(program.length);
-    });
-    expect(program[program.length - 1]).toEqual({ code: 0x06, jt: 0, jf: 0, k: RET_ALLOW });
-    expect(encodeProgram(program)).toHaveLength(program.length * 8);
+  it("keeps every jump inside the program and ends in a return (the zygote's program too)", () => {
+    for (const p of [program, seccompProgram(ZYGOTE_POLICY)]) {
+      p.forEach((insn, pc) => {
+        if ((insn.code & 0x07) === 0x05) expect(pc + 1 + Math.max(insn.jt, insn.jf)).toBeLessThan(p.length);
+      });
+      expect(p[p.length - 1]).toEqual({ code: 0x06, jt: 0, jf: 0, k: RET_ALLOW });
+      expect(encodeProgram(p)).toHaveLength(p.length * 8);
+    }
   });
 
   it('denies the dangerous syscalls with EPERM', () => {
