@@ -7,7 +7,8 @@ import { CatalogModule } from './catalog/catalog.module';
 import { ConfigModule } from './config/config.module';
 import { Env } from './config/load-config';
 import { CreditsInterceptor } from './credits/credits.interceptor';
-import { gatewayValidationPipe, RequestArgsValidator } from './http/request-args.validator';
+import { GatewayValidationPipe } from './http/gateway-validation.pipe';
+import { RequestArgsValidator } from './http/request-args.validator';
 import { CreditsService } from './credits/credits.service';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
@@ -50,7 +51,8 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: GatewayThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: CreditsInterceptor },
         RequestArgsValidator,
-        { provide: APP_PIPE, useValue: gatewayValidationPipe() },
+        GatewayValidationPipe,
+        { provide: APP_PIPE, useExisting: GatewayValidationPipe },
       ],
     };
   }

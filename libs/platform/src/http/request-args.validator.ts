@@ -1,11 +1,8 @@
-import { ExecutionContext, Injectable, Paramtype, Type, ValidationPipe } from '@nestjs/common';
+import { ExecutionContext, Injectable, Paramtype, Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
-
-/** The one validation every route argument gets (the global pipe). */
-export const gatewayValidationPipe = () =>
-  new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true });
+import { GatewayValidationPipe } from './gateway-validation.pipe';
 
 const CHECKED: Partial<Record<RouteParamtypes, { type: Paramtype; from: (req: Request) => Record<string, unknown> }>> = {
   [RouteParamtypes.BODY]: { type: 'body', from: (req) => req.body as Record<string, unknown> },
@@ -16,11 +13,11 @@ const CHECKED: Partial<Record<RouteParamtypes, { type: Paramtype; from: (req: Re
 /**
  * Runs the global pipe over a handler's body, query and params ahead of the pipes' own turn
  * (which comes after interceptors), so that a paid call with bad input is refused before it is
- * charged instead of holding credit until its refund.
+ * charged instead of holding credit until its refund. The pipe's own turn then reuses the result.
  */
 @Injectable()
 export class RequestArgsValidator {
-  private readonly pipe = gatewayValidationPipe();
+  constructor(private readonly pipe: GatewayValidationPipe) {}
 
   async validate(context: ExecutionContext): Promise<void> {
     const cls = context.getClass();
@@ -33,7 +30,7 @@ export class RequestArgsValidator {
       if (!checked) continue;
       const all = checked.from(req);
       const value = arg.data === undefined ? all : all?.[arg.data];
-      await this.pipe.transform(value, { type: checked.type, metatype: types[arg.index], data: arg.data });
+      await this.pipe.validateAhead(value, { type: checked.type, metatype: types[arg.index], data: arg.data });
     }
   }
 }
