@@ -5,6 +5,7 @@ import { LauncherHandshake } from '../../pool/launcher-handshake';
 import { encodeWarmFrame } from '../../pool/warm-frame';
 import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
+import { readyOrDestroyed } from '../../pool/ready-or-destroyed';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun } from '../sandbox-backend';
 import { DeliveryClock } from './delivery-clock';
@@ -87,13 +88,7 @@ export class BwrapWarmSandbox implements WarmSandbox {
     setupTimeoutMs: number,
   ): Promise<BwrapWarmSandbox> {
     const sandbox = new BwrapWarmSandbox(runtime, child, cgRun, teardown);
-    try {
-      await sandbox.becomeReady(setupTimeoutMs);
-    } catch (err) {
-      await sandbox.destroy();
-      throw new SandboxError(SandboxErrorCode.Internal, `warm ${runtime} sandbox did not start: ${(err as Error).message}`);
-    }
-    return sandbox;
+    return readyOrDestroyed(sandbox, () => sandbox.becomeReady(setupTimeoutMs), `warm ${runtime} sandbox`);
   }
 
   get alive(): boolean {

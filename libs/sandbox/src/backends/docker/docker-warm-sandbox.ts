@@ -7,6 +7,7 @@ import { encodeWarmFrame } from '../../pool/warm-frame';
 import { launcherArgv } from '../../pool/warm-launchers';
 import { WarmRuntime } from '../../pool/warm-runtime';
 import { WarmOutcome, WarmSandbox } from '../../pool/warm-sandbox';
+import { readyOrDestroyed } from '../../pool/ready-or-destroyed';
 import { RunLimits } from '../../run-spec';
 import { SandboxError, SandboxErrorCode } from '../../sandbox-error';
 import { PreparedRun } from '../sandbox-backend';
@@ -100,13 +101,7 @@ export class DockerWarmSandbox implements WarmSandbox {
       throw new SandboxError(SandboxErrorCode.Unavailable, `docker backend cannot create a warm container: ${(e as Error).message}`);
     }
     const sandbox = new DockerWarmSandbox(runtime, container);
-    try {
-      await sandbox.becomeReady();
-    } catch (e) {
-      await sandbox.destroy();
-      throw new SandboxError(SandboxErrorCode.Internal, `warm ${runtime} container did not start: ${(e as Error).message}`);
-    }
-    return sandbox;
+    return readyOrDestroyed(sandbox, () => sandbox.becomeReady(), `warm ${runtime} container`);
   }
 
   /** Resolves once every container handed out earlier is removed (their removal outlives the run). */

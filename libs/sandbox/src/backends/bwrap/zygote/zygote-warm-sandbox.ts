@@ -2,6 +2,7 @@ import { LauncherHandshake } from '../../../pool/launcher-handshake';
 import { withTimeout } from '../../../with-timeout';
 import { encodeWarmFrame } from '../../../pool/warm-frame';
 import { WarmOutcome, WarmSandbox } from '../../../pool/warm-sandbox';
+import { readyOrDestroyed } from '../../../pool/ready-or-destroyed';
 import { SandboxError, SandboxErrorCode } from '../../../sandbox-error';
 import { PreparedRun } from '../../sandbox-backend';
 import { DeliveryClock } from '../delivery-clock';
@@ -64,13 +65,7 @@ export class ZygoteWarmSandbox implements WarmSandbox {
   /** Puts the forked child in its cgroup, lets it set itself up, and resolves once its launcher waits. */
   static async start(child: ZygoteChild, cgRun: CgroupRun, teardown: RunTeardown, setupTimeoutMs: number): Promise<ZygoteWarmSandbox> {
     const sandbox = new ZygoteWarmSandbox(child, cgRun, teardown);
-    try {
-      await sandbox.becomeReady(setupTimeoutMs);
-    } catch (err) {
-      await sandbox.destroy();
-      throw new SandboxError(SandboxErrorCode.Internal, `warm python sandbox did not start: ${(err as Error).message}`);
-    }
-    return sandbox;
+    return readyOrDestroyed(sandbox, () => sandbox.becomeReady(setupTimeoutMs), 'warm python sandbox');
   }
 
   get alive(): boolean {
