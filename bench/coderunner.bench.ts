@@ -6,7 +6,7 @@ import { benchSpawn, benchSpawnWithCpu, runOnce } from './bare-spawn';
 import { machineCpuDuring } from './cpu-usage';
 import { httpCall } from './http-client';
 import { ServerProcess, startServer } from './server-process';
-import { LatencyStats, TimedStep, timeInterleaved, timeSequential } from './stats';
+import { LatencyStats, summarize, TimedStep, timeInterleaved, timeSequential } from './stats';
 import { TRIVIAL } from './trivial-programs';
 
 export type BackendName = 'bwrap' | 'docker';
@@ -32,6 +32,17 @@ export interface LanguageRow {
   /** The bare spawn back to back, and e2e p50 against it. */
   baselineBackToBackP50?: number;
   ratioVsBackToBack?: number;
+  /** Where the paced runs' time went, from each response's Server-Timing (p50 of each part, so they need not add up). */
+  split: TimeSplit;
+}
+
+export interface TimeSplit {
+  /** The client's own HTTP work, the network stack and the HTTP parse: e2e − gateway. */
+  clientAndHttpP50: number;
+  /** Auth, throttle, validation, the debit's wait, serialization: gateway − service. */
+  gatewayP50: number;
+  /** The route handler: queueing, the sandbox run, the result's collection. */
+  serviceP50: number;
 }
 
 export interface ThroughputRow {
@@ -106,6 +117,27 @@ function poolsRefilled(url: string, waits: RefillWaits, paceMs: number): () => P
 
 const BARE = (language: string) => `bare:${language}`;
 
+interface Timed {
+  e2eMs: number;
+  gatewayMs: number;
+  serviceMs: number;
+}
+
+/** The gateway and service spans of a Server-Timing header (NaN when absent). */
+function serverTiming(header: string | undefined): { gatewayMs: number; serviceMs: number } {
+  const dur = (name: string) => Number(new RegExp(`(?:^|,\\s*)${name};dur=([\\d.]+)`).exec(header ?? '')?.[1] ?? NaN);
+  return { gatewayMs: dur('gateway'), serviceMs: dur('service') };
+}
+
+function splitOf(samples: Timed[]): TimeSplit {
+  const p50 = (xs: number[]) => summarize(xs).p50;
+  return {
+    clientAndHttpP50: p50(samples.map((s) => s.e2eMs - s.gatewayMs)),
+    gatewayP50: p50(samples.map((s) => s.gatewayMs - s.serviceMs)),
+    serviceP50: p50(samples.map((s) => s.serviceMs)),
+  };
+}
+
 export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<CoderunnerReport> {
   const bare: Record<string, LatencyStats> = {};
   const bareCpuMsPerSpawn: Record<string, number> = {};
@@ -138,14 +170,19 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
     try {
       const headers = { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' };
       const refillWaits: RefillWaits = {};
+      const timings: Record<string, Timed[]> = {};
       const runs = Object.fromEntries(
         Object.entries(TRIVIAL).map(([language, t]) => {
           const body = JSON.stringify({ language, code: t.code });
           const once = async () => {
+            const t0 = process.hrtime.bigint();
             const r = await httpCall(`${gw.url}/v1/coderunner/execute`, 'POST', headers, body);
+            const e2eMs = Number(process.hrtime.bigint() - t0) / 1e6;
             if (r.status !== 200 || JSON.parse(r.body).stdout !== '1\n') throw new Error(`${backend}/${language}: ${r.status} ${r.body}`);
+            timings[language].push({ e2eMs, ...serverTiming(r.serverTiming) });
           };
           refillWaits[language] = { count: 0, maxMs: 0 };
+          timings[language] = [];
           return [language, once];
         }),
       );
@@ -159,6 +196,7 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
         for (const lang of bareLanguages) barePaced[lang] = paced[BARE(lang)];
         barePaced.typescript = barePaced.javascript;
       }
+      const splits = Object.fromEntries(Object.keys(runs).map((language) => [language, splitOf(timings[language].slice(-o.requests))]));
       for (const [language, once] of Object.entries(runs)) {
         const e2e = paced[language];
         const backToBack = await timeSequential(o.requests, 0, once);
@@ -173,6 +211,7 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
           baselineP50: base.p50,
           ratio: ratio(e2e.p50, base.p50),
           ...(backend === 'docker' ? {} : { baselineBackToBackP50: bare[language].p50, ratioVsBackToBack: ratio(e2e.p50, bare[language].p50) }),
+          split: splits[language],
         });
       }
       if (o.throughputSeconds > 0) throughput.push(await throughputOf(backend, gw, headers, o.throughputSeconds));

@@ -59,6 +59,17 @@ async function main(): Promise<void> {
       'ratio to it': r.ratioVsBackToBack ?? '—',
     })),
   );
+  console.log('where the paced runs\' time went, p50 ms (from each response\'s Server-Timing; each part its own p50):');
+  console.table(
+    coderunner.latency.map((r) => ({
+      backend: r.backend,
+      language: r.language,
+      'e2e p50': r.e2e.p50,
+      'client + HTTP': r.split.clientAndHttpP50,
+      'gateway (auth, validation, debit, JSON)': r.split.gatewayP50,
+      'service (queue, sandbox run)': r.split.serviceP50,
+    })),
+  );
   console.table(
     coderunner.throughput.map((t) => ({
       backend: t.backend,

@@ -2,6 +2,7 @@ import { CoderunnerModule } from '@app/services';
 import { call } from './utils/http';
 import { TestApp, startTestApp } from './utils/test-app';
 import { sandboxBackendsUnderTest } from './utils/sandbox-backends';
+import { serverTiming } from './utils/server-timing';
 
 const SEVEN = ['id', 'language', 'exitCode', 'stdout', 'stderr', 'duration', 'timedOut'];
 
@@ -30,6 +31,16 @@ describe.each(MODES)('coderunner over HTTP on %s, %s (e2e)', (backend, _mode, po
     expect(res.body).toMatchObject({ language: 'python', exitCode: 0, stdout: '5050\n', stderr: '', timedOut: false });
     expect(typeof res.body.duration).toBe('number');
     expect(res.body.id).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('Server-Timing: the service (the run) and the whole gateway, in milliseconds', async () => {
+    const res = await run({ language: 'bash', code: 'sleep 0.3' });
+    expect(res.status).toBe(200);
+    const timing = serverTiming(res.headers.get('server-timing'));
+    expect(Object.keys(timing)).toEqual(['gateway', 'service']);
+    expect(timing.service).toBeGreaterThanOrEqual(300);
+    expect(timing.gateway).toBeGreaterThanOrEqual(timing.service);
+    expect(timing.gateway).toBeLessThan(10_000);
   });
 
   it('python json/math', async () => {

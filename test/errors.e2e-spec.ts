@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { EchoModule } from './fixtures/echo/echo.module';
 import { call } from './utils/http';
 import { TestApp, startTestApp } from './utils/test-app';
+import { serverTiming } from './utils/server-timing';
 
 describe('errors (e2e)', () => {
   let t: TestApp;
@@ -20,6 +21,12 @@ describe('errors (e2e)', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_json', message: expect.any(String) });
     expect(await credits()).toBe(before);
+  });
+
+  it('an error answer carries Server-Timing too, without a service span when no handler ran', async () => {
+    const timing = serverTiming((await call(`${t.url}/v1/echo/say`, { key: 'sk_wrong', body: { text: 'a' } })).headers.get('server-timing'));
+    expect(Object.keys(timing)).toEqual(['gateway']);
+    expect(timing.gateway).toBeGreaterThan(0);
   });
 
   it.each([

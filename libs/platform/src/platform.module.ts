@@ -9,6 +9,7 @@ import { Env } from './config/load-config';
 import { CreditsInterceptor } from './credits/credits.interceptor';
 import { GatewayValidationPipe } from './http/gateway-validation.pipe';
 import { RequestArgsValidator } from './http/request-args.validator';
+import { ServiceTimingInterceptor } from './http/service-timing.interceptor';
 import { CreditsService } from './credits/credits.service';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
@@ -50,6 +51,8 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: GatewayThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: CreditsInterceptor },
+        // Registered after the charge step, so inside it: it times the handler alone.
+        { provide: APP_INTERCEPTOR, useClass: ServiceTimingInterceptor },
         RequestArgsValidator,
         GatewayValidationPipe,
         { provide: APP_PIPE, useExisting: GatewayValidationPipe },

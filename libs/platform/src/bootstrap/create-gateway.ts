@@ -13,6 +13,7 @@ import { bodyParsing } from '../http/body-parsing';
 import { answerClientErrorsWithJson } from '../http/client-errors';
 import { closeHttp } from '../http/close-http';
 import { requestIdMiddleware } from '../http/request-id.middleware';
+import { serverTimingMiddleware } from '../http/server-timing';
 import { PlatformModule } from '../platform.module';
 
 export interface GatewayOptions {
@@ -42,6 +43,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     );
     app.set('trust proxy', http.trustProxy);
     app.disable('x-powered-by');
+    app.use(serverTimingMiddleware);
     app.use(requestIdMiddleware);
     app.use(...bodyParsing(http.bodyLimitKb));
     app.use(servicePathMiddleware(app.get(ServiceRegistry)));

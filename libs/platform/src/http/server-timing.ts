@@ -1,0 +1,41 @@
+import type { Request, Response } from 'express';
+
+const TIMING = Symbol('serverTiming');
+
+interface Timing {
+  start: bigint;
+  serviceMs?: number;
+}
+
+const msSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
+
+/**
+ * Every response says where its time went, in a Server-Timing header set as its headers go out:
+ * `gateway` from the first middleware on (auth, throttle, validation, debit, the service,
+ * serialization) and, for a route handler that ran, `service` (the handler alone: for the code
+ * runner, queueing and the sandbox run). Milliseconds; what is left of the caller's wall time is
+ * the network and its own HTTP client.
+ */
+export function serverTimingMiddleware(req: Request, res: Response, next: () => void): void {
+  const timing: Timing = { start: process.hrtime.bigint() };
+  (req as unknown as Record<symbol, Timing>)[TIMING] = timing;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    if (!this.headersSent) this.setHeader('Server-Timing', header(timing));
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as Response['writeHead'];
+  next();
+}
+
+/** Marks the start of the route handler; the returned function, its end. */
+export function timeService(req: Request): () => void {
+  const timing = (req as unknown as Record<symbol, Timing | undefined>)[TIMING];
+  if (!timing) return () => undefined;
+  const start = process.hrtime.bigint();
+  return () => (timing.serviceMs ??= msSince(start));
+}
+
+function header(t: Timing): string {
+  const gateway = `gateway;dur=${msSince(t.start).toFixed(2)}`;
+  return t.serviceMs === undefined ? gateway : `${gateway}, service;dur=${t.serviceMs.toFixed(2)}`;
+}
