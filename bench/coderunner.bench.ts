@@ -130,7 +130,7 @@ function serverTiming(header: string | undefined): { gatewayMs: number; serviceM
 }
 
 function splitOf(samples: Timed[]): TimeSplit {
-  const p50 = (xs: number[]) => summarize(xs).p50;
+  const p50 = (xs: number[]) => summarize(xs.filter((x) => !Number.isNaN(x))).p50;
   return {
     clientAndHttpP50: p50(samples.map((s) => s.e2eMs - s.gatewayMs)),
     gatewayP50: p50(samples.map((s) => s.gatewayMs - s.serviceMs)),
@@ -196,7 +196,8 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
         for (const lang of bareLanguages) barePaced[lang] = paced[BARE(lang)];
         barePaced.typescript = barePaced.javascript;
       }
-      const splits = Object.fromEntries(Object.keys(runs).map((language) => [language, splitOf(timings[language].slice(-o.requests))]));
+      const timed = (language: string) => (o.requests > 0 ? timings[language].slice(-o.requests) : []);
+      const splits = Object.fromEntries(Object.keys(runs).map((language) => [language, splitOf(timed(language))]));
       for (const [language, once] of Object.entries(runs)) {
         const e2e = paced[language];
         const backToBack = await timeSequential(o.requests, 0, once);

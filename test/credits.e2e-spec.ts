@@ -133,6 +133,18 @@ describe('credits (e2e)', () => {
     expect(await ledgerRows(id)).toBe(rows);
   });
 
+  it('a paid call validates its arguments once, ahead of its charge, and its handler gets that result', async () => {
+    const key = await t.createKey(10);
+    const first = await call(`${t.url}/v1/echo/counted?n=7`, { key });
+    expect(first.status).toBe(200);
+    expect(first.body.n).toBe(7);
+    const second = await call(`${t.url}/v1/echo/counted?n=8`, { key });
+    expect(second.body).toEqual({ n: 8, validations: first.body.validations + 1 });
+    const bad = await call(`${t.url}/v1/echo/counted?n=x`, { key });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('x-credits-remaining')).toBeNull();
+  });
+
   it('bad requests in flight never hold the credit a good one needs', async () => {
     for (let trial = 0; trial < 3; trial++) {
       const key = await t.createKey(1);

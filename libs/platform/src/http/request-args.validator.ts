@@ -25,6 +25,8 @@ export class RequestArgsValidator {
     const args: Record<string, { index: number; data?: string }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) ?? {};
     const types: Type[] = Reflect.getMetadata('design:paramtypes', cls.prototype, name) ?? [];
     const req = context.switchToHttp().getRequest<Request>();
+    // Express 5 parses req.query again on every read: pinned, so the pipe's turn gets the very object validated here.
+    Object.defineProperty(req, 'query', { value: req.query, writable: true, configurable: true, enumerable: true });
     for (const [key, arg] of Object.entries(args)) {
       const checked = CHECKED[Number(key.split(':')[0]) as RouteParamtypes];
       if (!checked) continue;

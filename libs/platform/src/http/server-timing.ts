@@ -12,16 +12,20 @@ const msSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 /**
  * Every response says where its time went, in a Server-Timing header set as its headers go out:
  * `gateway` from the first middleware on (auth, throttle, validation, debit, the service,
- * serialization) and, for a route handler that ran, `service` (the handler alone: for the code
- * runner, queueing and the sandbox run). Milliseconds; what is left of the caller's wall time is
- * the network and its own HTTP client.
+ * serialization) and, for a route that got past auth, throttle and the charge, `service` (its
+ * argument pipes and handler: for the code runner, whose body was validated ahead of the charge,
+ * queueing and the sandbox run). Milliseconds; what is left of the caller's wall time is the
+ * network and its own HTTP client. A Server-Timing a handler set is kept, ours appended.
  */
 export function serverTimingMiddleware(req: Request, res: Response, next: () => void): void {
   const timing: Timing = { start: process.hrtime.bigint() };
   (req as unknown as Record<symbol, Timing>)[TIMING] = timing;
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: unknown[]) {
-    if (!this.headersSent) this.setHeader('Server-Timing', header(timing));
+    if (!this.headersSent) {
+      const prior = this.getHeader('Server-Timing');
+      this.setHeader('Server-Timing', prior === undefined ? header(timing) : `${String(prior)}, ${header(timing)}`);
+    }
     return (writeHead as (...a: unknown[]) => Response).apply(this, args);
   } as Response['writeHead'];
   next();

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { Observable, tap } from 'rxjs';
 import { timeService } from './server-timing';
 
-/** The innermost interceptor: times the route handler alone for the Server-Timing header. */
+/** The innermost interceptor: times the route's pipes and handler for the Server-Timing header. */
 @Injectable()
 export class ServiceTimingInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
