@@ -21,16 +21,15 @@ export class CgroupV1Run implements CgroupRun {
 
   async stats(): Promise<CgroupStats> {
     const [oomControlFile, failcntFile, peakFile, cpuFile] = this.statPaths();
-    const [oomControl, failcnt, peak, cpuNs] = await Promise.all([
+    const [oomControl, peak, cpuNs] = await Promise.all([
       this.statFiles.read(oomControlFile),
-      this.statFiles.readNumber(failcntFile),
       this.statFiles.readNumber(peakFile),
       cpuFile ? this.statFiles.readNumber(cpuFile) : undefined,
     ]);
     const oomKills = keyedValue(oomControl, 'oom_kill');
     return {
       // Kernels before 4.13 have no oom_kill counter; failcnt then is the best available hint.
-      oomKilled: oomKills !== undefined ? oomKills > 0 : (failcnt ?? 0) > 0,
+      oomKilled: oomKills !== undefined ? oomKills > 0 : ((await this.statFiles.readNumber(failcntFile)) ?? 0) > 0,
       memoryPeakKb: peak !== undefined ? Math.round(peak / 1024) : undefined,
       cpuTimeMs: cpuNs !== undefined ? Math.round(cpuNs / 1e6) : undefined,
     };
