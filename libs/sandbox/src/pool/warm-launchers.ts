@@ -41,8 +41,10 @@ def _sandbox_launch(done_fd):
     args = [os.fsdecode(a) for a in items[2:2 + argc]]
     files = items[2 + argc:]
     for i in range(0, len(files), 2):
-        path = '/work/' + os.fsdecode(files[i])
-        os.makedirs(os.path.dirname(path), 0o755, exist_ok=True)
+        name = os.fsdecode(files[i])
+        path = '/work/' + name
+        if '/' in name:
+            os.makedirs(os.path.dirname(path), 0o755, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         try:
             view = memoryview(files[i + 1])
@@ -152,8 +154,9 @@ const NODE_LAUNCHER = (doneFd: number | null, typescript: boolean) => String.raw
   };
   const writeFiles = (dir, files) => {
     for (let i = 0; i < files.length; i += 2) {
-      const file = dir + '/' + files[i].toString('utf8');
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+      const name = files[i].toString('utf8');
+      const file = dir + '/' + name;
+      if (name.includes('/')) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
       const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
       try {
         for (let off = 0; off < files[i + 1].length; ) off += fs.writeSync(fd, files[i + 1], off);
@@ -174,6 +177,7 @@ const NODE_LAUNCHER = (doneFd: number | null, typescript: boolean) => String.raw
   const probeMain = typescript ? 'main.ts' : 'main.js';
   const probeCode = typescript ? 'module.exports = 0 as number;' : 'module.exports = 0;';
   const probe = parseHeader(Buffer.concat([probeMain, '0', probeMain, probeCode].flatMap(item)));
+  fs.mkdirSync(probeDir, { mode: 0o755 });
   writeFiles(probeDir, probe.files);
   if (typescript) typescript.warm();
   process.argv = [process.execPath, probeDir + '/' + (typescript ? typescript.compile(probeDir, [probe.main]) : probe.main)];
@@ -246,8 +250,8 @@ while pos < len(h):
 argc = int(items[1])
 files = items[2+argc:]
 for i in range(0, len(files), 2):
-    p = "/work/" + os.fsdecode(files[i])
-    os.makedirs(os.path.dirname(p), 0o755, exist_ok=True)
+    n = os.fsdecode(files[i]); p = "/work/" + n
+    if "/" in n: os.makedirs(os.path.dirname(p), 0o755, exist_ok=True)
     fd = os.open(p, os.O_WRONLY|os.O_CREAT|os.O_EXCL|os.O_NOFOLLOW|os.O_CLOEXEC, 0o644)
     v = memoryview(files[i+1])
     while v: v = v[os.write(fd, v):]
