@@ -269,6 +269,9 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
         same(await both('javascript', 'process.stdout.write("y".repeat(50000)); console.error("done")'));
         same(await both('javascript', 'process.stdout.write("z".repeat(200000)); process.exitCode = 300'));
         same(await both('javascript', 'setTimeout(() => console.log("later"), 50); process.on("beforeExit", () => console.log("beforeExit"))'));
+        const order = 'const o = []; setTimeout(() => { o.push("timeout"); console.log(o.join()); }, 5); setImmediate(() => o.push("immediate"));\n' +
+          'process.nextTick(() => o.push("tick")); Promise.resolve().then(() => o.push("promise")); o.push("main");';
+        same(await both('javascript', order));
       });
 
       it('javascript: an uncaught exception is reported as cold (message, source line, exit 1)', async () => {
