@@ -7,7 +7,7 @@ import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
  */
 @Injectable()
 export class GatewayValidationPipe extends ValidationPipe {
-  private readonly ahead = new WeakMap<object, Map<unknown, unknown>>();
+  private readonly ahead = new WeakMap<object, { metatype: unknown; result: unknown }>();
 
   constructor() {
     super({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true });
@@ -16,18 +16,14 @@ export class GatewayValidationPipe extends ValidationPipe {
   /** Validates now, as transform() would, and keeps the result for transform()'s turn. */
   async validateAhead(value: unknown, metadata: ArgumentMetadata): Promise<void> {
     const result = await super.transform(value, metadata);
-    if (typeof value !== 'object' || value === null) return;
-    const kept = this.ahead.get(value) ?? new Map<unknown, unknown>();
-    kept.set(metadata.metatype, result);
-    this.ahead.set(value, kept);
+    if (typeof value === 'object' && value !== null) this.ahead.set(value, { metatype: metadata.metatype, result });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const kept = typeof value === 'object' && value !== null ? this.ahead.get(value) : undefined;
-    if (kept?.has(metadata.metatype)) {
-      const result = kept.get(metadata.metatype);
-      kept.delete(metadata.metatype);
-      return result;
+    if (kept && kept.metatype === metadata.metatype) {
+      this.ahead.delete(value as object);
+      return kept.result;
     }
     return super.transform(value, metadata);
   }
