@@ -14,6 +14,7 @@ import { FD, ignoreErrors } from './bwrap-fds';
 import { DonePipe, hasDonePipe } from './done-pipe';
 import { BwrapStatus } from './bwrap-status';
 import { drainSocket } from './drain-socket';
+import { holdOutput } from './output-hold';
 import { BwrapExit, bwrapResult } from './bwrap-result';
 import { killBwrap, releaseIntoCgroup, signalBwrap } from './bwrap-startup';
 import { NamespaceHold } from './namespace-hold';
@@ -119,12 +120,14 @@ export class BwrapWarmSandbox implements WarmSandbox {
     this.state = 'delivered';
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
     const clock = new DeliveryClock(run.limits.timeoutMs, () => this.kill());
+    const releaseOutput = holdOutput([this.child.stdout!, this.child.stderr!]);
     this.child.stdin!.end(encodeWarmFrame(run));
     const end = await Promise.race([
       this.closed.then((exit) => ({ exit, reported: false })),
       this.status.exitCode.then((code) => ({ exit: { code, signal: null }, reported: true })),
       ...(this.done ? [this.done.report.then((code) => ({ exit: { code, signal: null }, reported: true }))] : []),
     ]);
+    releaseOutput();
     const durationMs = clock.stop();
     const timedOut = clock.timedOut;
     let exit: BwrapExit = end.exit;

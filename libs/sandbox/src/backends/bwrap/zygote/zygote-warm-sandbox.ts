@@ -11,6 +11,7 @@ import { BwrapExit, bwrapResult } from '../bwrap-result';
 import { CgroupRun } from '../cgroups/cgroup-run';
 import { DonePipe } from '../done-pipe';
 import { drainSocket } from '../drain-socket';
+import { holdOutput } from '../output-hold';
 import { NamespaceHold } from '../namespace-hold';
 import { RunTeardown } from '../run-teardown';
 import { warmStartBaseline } from '../warm-start-baseline';
@@ -99,8 +100,10 @@ export class ZygoteWarmSandbox implements WarmSandbox {
     this.state = 'delivered';
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
     const clock = new DeliveryClock(run.limits.timeoutMs, () => this.kill());
+    const releaseOutput = holdOutput([this.child.stdout, this.child.stderr]);
     this.child.stdin.end(encodeWarmFrame(run));
     const exit: BwrapExit = await Promise.race([this.child.exited, this.done.report.then((code) => ({ code, signal: null }))]);
+    releaseOutput();
     const durationMs = clock.stop();
     const timedOut = clock.timedOut;
     const max = run.limits.outputBytes + DRAIN_SLACK_BYTES;
