@@ -264,6 +264,7 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
         expect(w.stdout).toBe("true [ '/work/main.js', 'a b' ] /work/main.js [] \"x\\ny\"\n");
         same(await both('javascript', code, { args: ['a b'], stdin: 'x\ny' }));
         same(await both('javascript', code));
+        same(await both('javascript', 'console.log(Object.getOwnPropertyNames(globalThis).sort().join(), typeof fs, typeof http, typeof crypto)'));
         same(await both('javascript', 'process.exitCode = 3; process.on("exit", (c) => console.log("exit", c))'));
         same(await both('javascript', 'process.on("exit", (c) => console.log("exit", c)); process.exit(5)'));
         same(await both('javascript', 'process.stdout.write("y".repeat(50000)); console.error("done")'));
