@@ -31,6 +31,7 @@ describe.each(MODES)('coderunner over HTTP on %s, %s (e2e)', (backend, _mode, po
     expect(res.body).toMatchObject({ language: 'python', exitCode: 0, stdout: '5050\n', stderr: '', timedOut: false });
     expect(typeof res.body.duration).toBe('number');
     expect(res.body.id).toBe(res.headers.get('x-request-id'));
+    expect(res.headers.get('etag')).toBeNull();
   });
 
   it('Server-Timing: the service (the run) and the whole gateway, in milliseconds', async () => {

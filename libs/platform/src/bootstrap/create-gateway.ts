@@ -43,6 +43,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     );
     app.set('trust proxy', http.trustProxy);
     app.disable('x-powered-by');
+    // Express hashes every response body for an ETag; no answer here is cacheable by one.
+    app.disable('etag');
     app.use(serverTimingMiddleware);
     app.use(requestIdMiddleware);
     app.use(...bodyParsing(http.bodyLimitKb));

@@ -3,11 +3,11 @@ import type { Request, Response } from 'express';
 const TIMING = Symbol('serverTiming');
 
 interface Timing {
-  start: bigint;
+  start: number;
   serviceMs?: number;
 }
 
-const msSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
+const msSince = (t: number) => performance.now() - t;
 
 /**
  * Every response says where its time went, in a Server-Timing header set as its headers go out:
@@ -18,7 +18,7 @@ const msSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
  * network and its own HTTP client. A Server-Timing a handler set is kept, ours appended.
  */
 export function serverTimingMiddleware(req: Request, res: Response, next: () => void): void {
-  const timing: Timing = { start: process.hrtime.bigint() };
+  const timing: Timing = { start: performance.now() };
   (req as unknown as Record<symbol, Timing>)[TIMING] = timing;
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: unknown[]) {
@@ -35,7 +35,7 @@ export function serverTimingMiddleware(req: Request, res: Response, next: () => 
 export function timeService(req: Request): () => void {
   const timing = (req as unknown as Record<symbol, Timing | undefined>)[TIMING];
   if (!timing) return () => undefined;
-  const start = process.hrtime.bigint();
+  const start = performance.now();
   return () => (timing.serviceMs ??= msSince(start));
 }
 
