@@ -120,21 +120,22 @@ export class BwrapWarmSandbox implements WarmSandbox {
     this.state = 'delivered';
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
     const clock = new DeliveryClock(run.limits.timeoutMs, () => this.kill());
-    const releaseOutput = holdOutput([this.child.stdout!, this.child.stderr!]);
+    const outputHold = holdOutput([this.child.stdout!, this.child.stderr!]);
     this.child.stdin!.end(encodeWarmFrame(run));
     const end = await Promise.race([
       this.closed.then((exit) => ({ exit, reported: false })),
       this.status.exitCode.then((code) => ({ exit: { code, signal: null }, reported: true })),
       ...(this.done ? [this.done.report.then((code) => ({ exit: { code, signal: null }, reported: true }))] : []),
     ]);
-    releaseOutput();
     const durationMs = clock.stop();
     const timedOut = clock.timedOut;
     let exit: BwrapExit = end.exit;
-    if (end.reported) {
+    if (!end.reported) outputHold.release();
+    else {
+      outputHold.cancel();
       const max = run.limits.outputBytes + DRAIN_SLACK_BYTES;
-      drainSocket(this.child.stdout!, max, (c) => this.handshake.stdout(c));
-      drainSocket(this.child.stderr!, max, (c) => this.handshake.stderr(c));
+      drainSocket(this.child.stdout!, max, (c) => this.handshake.stdout(c, true));
+      drainSocket(this.child.stderr!, max, (c) => this.handshake.stderr(c, true));
     }
     // The node launcher SIGKILLs itself after its report, which may not have been read yet.
     const status = this.done?.settle();

@@ -11,41 +11,51 @@ interface Handle {
 
 const handleOf = (stream: Readable) => (stream as unknown as { _handle?: Handle | null })._handle ?? undefined;
 
+export interface OutputHold {
+  /** Ends the hold now: the streams are read again. */
+  release(): void;
+  /** Ends the hold and leaves the streams unread, for a caller that drains them itself. */
+  cancel(): void;
+}
+
 /**
- * Stops reading a delivered run's stdout and stderr for its first `ms` (or until the returned
- * release is called, at its end). Every byte the program writes then wakes nothing of ours:
- * without the hold, its first write woke this process onto the program's own core (this VM's
- * scheduler puts the wakee beside its waker), which preempted the program for ~0.5 ms before it
- * could finish. Nothing is lost and the output cap holds: what is written waits in the socket's
- * kernel buffer (~200 KB) and is read once released; a program that fills that buffer sooner
- * blocks on its write for the rest of the hold.
+ * Stops reading a delivered run's stdout and stderr for its first `ms`, or until released.
+ * Every byte the program writes then wakes nothing of ours: without the hold, its first write
+ * woke this process onto the program's own core (this VM's scheduler puts the wakee beside its
+ * waker), which preempted the program for ~0.5 ms before it could finish. Nothing is lost and the
+ * output cap holds: what is written waits in the socket's kernel buffer (~200 KB) and is read
+ * once released; a program that fills that buffer sooner blocks on its write for the rest of the hold.
  */
-export function holdOutput(streams: Readable[], ms = OUTPUT_HOLD_MS): () => void {
-  for (const stream of streams) {
-    const handle = handleOf(stream);
-    stream.pause();
-    // pause() alone keeps reading into the stream's own buffer; the read has to stop at the fd.
-    if (handle?.reading && handle.readStop) {
-      handle.reading = false;
-      handle.readStop();
-    }
-  }
+export function holdOutput(streams: Readable[], ms = OUTPUT_HOLD_MS): OutputHold {
+  for (const stream of streams) stopReading(stream);
   let held = true;
-  const release = () => {
+  const end = (readAgain: boolean) => {
     if (!held) return;
     held = false;
     clearTimeout(timer);
-    for (const stream of streams) {
-      if (stream.destroyed) continue;
-      // As net.Socket's own read start does; resume() alone would not, as the stream thinks a read is under way.
-      const handle = handleOf(stream);
-      if (handle && !handle.reading && handle.readStart) {
-        handle.reading = true;
-        handle.readStart();
-      }
-      stream.resume();
-    }
+    if (readAgain) for (const stream of streams) startReading(stream);
   };
-  const timer = setTimeout(release, ms);
-  return release;
+  const timer = setTimeout(() => end(true), ms);
+  return { release: () => end(true), cancel: () => end(false) };
+}
+
+/** Pauses the stream and stops its reads at the fd (pause() alone keeps reading into the stream's own buffer). */
+export function stopReading(stream: Readable): void {
+  const handle = handleOf(stream);
+  stream.pause();
+  if (handle?.reading && handle.readStop) {
+    handle.reading = false;
+    handle.readStop();
+  }
+}
+
+/** As net.Socket's own read start does; resume() alone would not, as the stream believes a read is under way. */
+function startReading(stream: Readable): void {
+  if (stream.destroyed) return;
+  const handle = handleOf(stream);
+  if (handle && !handle.reading && handle.readStart) {
+    handle.reading = true;
+    handle.readStart();
+  }
+  stream.resume();
 }

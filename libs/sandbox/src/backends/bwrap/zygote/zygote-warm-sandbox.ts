@@ -100,15 +100,15 @@ export class ZygoteWarmSandbox implements WarmSandbox {
     this.state = 'delivered';
     const { stdout, stderr } = this.handshake.delivered(run.limits.outputBytes);
     const clock = new DeliveryClock(run.limits.timeoutMs, () => this.kill());
-    const releaseOutput = holdOutput([this.child.stdout, this.child.stderr]);
+    const outputHold = holdOutput([this.child.stdout, this.child.stderr]);
     this.child.stdin.end(encodeWarmFrame(run));
     const exit: BwrapExit = await Promise.race([this.child.exited, this.done.report.then((code) => ({ code, signal: null }))]);
-    releaseOutput();
+    outputHold.cancel();
     const durationMs = clock.stop();
     const timedOut = clock.timedOut;
     const max = run.limits.outputBytes + DRAIN_SLACK_BYTES;
-    drainSocket(this.child.stdout, max, (c) => this.handshake.stdout(c));
-    drainSocket(this.child.stderr, max, (c) => this.handshake.stderr(c));
+    drainSocket(this.child.stdout, max, (c) => this.handshake.stdout(c, true));
+    drainSocket(this.child.stderr, max, (c) => this.handshake.stderr(c, true));
     const status = this.done.settle();
     const final: BwrapExit = status !== undefined && !timedOut ? { code: status, signal: null } : exit;
     if (this.handshake.ack !== 'started') {
