@@ -10,3 +10,5 @@ export * from './config/config.exception';
 export * from './http/request-id.decorator';
 export * from './database/ledger-pool';
 export * from './config/to-number';
+export * from './http/fast-accept';
+export { GATEWAY_VALIDATION } from './http/gateway-validation.pipe';

@@ -1,5 +1,9 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { isPlainObjectWithKeys } from '@app/platform';
+
+const EXECUTE_KEYS = new Set(['language', 'code', 'stdin', 'args', 'files', 'timeoutMs', 'memoryMb']);
+const FILE_KEYS = new Set(['name', 'content']);
 
 export class RunFileDto {
   @IsString() @MaxLength(255)
@@ -30,4 +34,31 @@ export class ExecuteDto {
 
   @IsOptional() @IsInt()
   memoryMb?: number;
+
+  /**
+   * FastAccepting: the instance for a body that plainly meets the decorators above, else
+   * undefined (class-validator decides). Stricter where that is simpler: null for an optional
+   * field, and lengths counted in UTF-16 units (never fewer than MaxLength's characters).
+   */
+  static acceptFast(value: unknown): ExecuteDto | undefined {
+    if (!isPlainObjectWithKeys(value, EXECUTE_KEYS)) return undefined;
+    const { language, code, stdin, args, files, timeoutMs, memoryMb } = value;
+    if (typeof language !== 'string' || language.length > 32 || typeof code !== 'string') return undefined;
+    if (stdin !== undefined && typeof stdin !== 'string') return undefined;
+    if (args !== undefined && !(Array.isArray(args) && args.length <= 64 && args.every((a) => typeof a === 'string'))) return undefined;
+    if (files !== undefined && !(Array.isArray(files) && files.length <= 32 && files.every(isPlainFile))) return undefined;
+    if (!isOptionalInt(timeoutMs) || !isOptionalInt(memoryMb)) return undefined;
+    const dto = Object.assign(new ExecuteDto(), value);
+    if (args) dto.args = [...(args as string[])];
+    if (files) dto.files = (files as RunFileDto[]).map((f) => Object.assign(new RunFileDto(), f));
+    return dto;
+  }
+}
+
+function isPlainFile(f: unknown): boolean {
+  return isPlainObjectWithKeys(f, FILE_KEYS) && typeof f.name === 'string' && f.name.length <= 255 && typeof f.content === 'string';
+}
+
+function isOptionalInt(n: unknown): boolean {
+  return n === undefined || Number.isInteger(n);
 }
