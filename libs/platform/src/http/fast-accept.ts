@@ -9,8 +9,10 @@ export interface FastAccepting<T = unknown> {
   acceptFast(value: unknown): T | undefined;
 }
 
+/** The class's own acceptFast: a subclass, whose decorators may ask for more, does not inherit it. */
 export function fastAcceptOf(metatype: unknown): FastAccepting['acceptFast'] | undefined {
-  const candidate = (metatype as Partial<FastAccepting> | undefined)?.acceptFast;
+  if (typeof metatype !== 'function' || !Object.hasOwn(metatype, 'acceptFast')) return undefined;
+  const candidate = (metatype as Partial<FastAccepting>).acceptFast;
   return typeof candidate === 'function' ? candidate.bind(metatype) : undefined;
 }
 

@@ -48,4 +48,23 @@ describe('GatewayValidationPipe', () => {
     await expect(pipe.transform(body, meta)).resolves.toBeInstanceOf(CountedDto);
     expect(checks).toBe(1);
   });
+
+  it('takes a DTO\'s own acceptFast, never one a subclass inherits, and leaves the rest to class-validator', async () => {
+    class Fast {
+      @IsString()
+      s!: string;
+
+      static acceptFast(v: unknown): Fast | undefined {
+        return typeof v === 'object' && v !== null && Object.keys(v).join() === 's' ? Object.assign(new Fast(), v, { fast: true }) : undefined;
+      }
+    }
+    class Stricter extends Fast {
+      @IsString()
+      t!: string;
+    }
+    await expect(pipe.transform({ s: 'a' }, { type: 'body', metatype: Fast })).resolves.toEqual({ s: 'a', fast: true });
+    await expect(pipe.transform({ s: 'a', extra: 1 }, { type: 'body', metatype: Fast })).rejects.toBeInstanceOf(BadRequestException);
+    await expect(pipe.transform({ s: 'a' }, { type: 'body', metatype: Stricter })).rejects.toBeInstanceOf(BadRequestException);
+    await expect(pipe.transform({ s: 'a', t: 'b' }, { type: 'body', metatype: Stricter })).resolves.not.toHaveProperty('fast');
+  });
 });

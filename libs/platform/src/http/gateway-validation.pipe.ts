@@ -33,7 +33,8 @@ export class GatewayValidationPipe extends ValidationPipe {
   }
 
   private validateValue(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const accepted = fastAcceptOf(metadata.metatype)?.(value);
+    // Only where ValidationPipe itself validates: a custom decorator's value is not its business.
+    const accepted = metadata.type === 'custom' ? undefined : fastAcceptOf(metadata.metatype)?.(value);
     return accepted !== undefined ? Promise.resolve(accepted) : super.transform(value, metadata);
   }
 }

@@ -42,7 +42,7 @@ export class ExecuteDto {
    */
   static acceptFast(value: unknown): ExecuteDto | undefined {
     if (!isPlainObjectWithKeys(value, EXECUTE_KEYS)) return undefined;
-    const { language, code, stdin, args, files, timeoutMs, memoryMb } = value;
+    const { language, code, stdin, args, files, timeoutMs, memoryMb } = ownFields(value, EXECUTE_KEYS);
     if (typeof language !== 'string' || language.length > 32 || typeof code !== 'string') return undefined;
     if (stdin !== undefined && typeof stdin !== 'string') return undefined;
     if (args !== undefined && !(Array.isArray(args) && args.length <= 64 && args.every((a) => typeof a === 'string'))) return undefined;
@@ -56,7 +56,16 @@ export class ExecuteDto {
 }
 
 function isPlainFile(f: unknown): boolean {
-  return isPlainObjectWithKeys(f, FILE_KEYS) && typeof f.name === 'string' && f.name.length <= 255 && typeof f.content === 'string';
+  if (!isPlainObjectWithKeys(f, FILE_KEYS)) return false;
+  const { name, content } = ownFields(f, FILE_KEYS);
+  return typeof name === 'string' && name.length <= 255 && typeof content === 'string';
+}
+
+/** Own properties only, as class-transformer copies them: nothing from a polluted Object.prototype. */
+function ownFields(value: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  for (const key of keys) own[key] = Object.hasOwn(value, key) ? value[key] : undefined;
+  return own;
 }
 
 function isOptionalInt(n: unknown): boolean {

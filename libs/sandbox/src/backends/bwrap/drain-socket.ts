@@ -14,8 +14,9 @@ let scratch: Buffer | undefined;
  * as closing its fd is no part of the reply. For output written before a report that the writer has finished.
  */
 export function drainSocket(stream: Readable, maxBytes: number, push: (chunk: Buffer) => void): void {
-  stopReading(stream);
   while (stream.read() !== null);
+  // After read(), which may have started a read at the fd again.
+  stopReading(stream);
   const fd = (stream as unknown as { _handle?: { fd?: number } })._handle?.fd;
   scratch ??= Buffer.allocUnsafe(CHUNK);
   try {

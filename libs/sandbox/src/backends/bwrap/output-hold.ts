@@ -55,7 +55,11 @@ function startReading(stream: Readable): void {
   const handle = handleOf(stream);
   if (handle && !handle.reading && handle.readStart) {
     handle.reading = true;
-    handle.readStart();
+    // A failed start would never see the end of the stream (nor its child's 'close'): as Node does, the stream is destroyed.
+    if (handle.readStart() < 0) {
+      stream.destroy();
+      return;
+    }
   }
   stream.resume();
 }
