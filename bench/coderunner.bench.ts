@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { rootfsInfo, warmRuntimeOf, WarmPoolStats } from '@app/sandbox';
 import type { Language } from '@app/sandbox';
-import { benchSpawn, benchSpawnWithCpu, runOnce } from './bare-spawn';
+import { BASELINE_SPAWNER, benchSpawn, benchSpawnWithCpu, runOnce } from './bare-spawn';
 import { machineCpuDuring } from './cpu-usage';
 import { httpCall } from './http-client';
 import { ServerProcess, startServer } from './server-process';
@@ -208,7 +208,7 @@ export async function benchCoderunner(o: CoderunnerBenchOptions): Promise<Coderu
           e2e,
           refillWaits: refillWaits[language],
           backToBack,
-          baseline: backend === 'docker' ? 'docker run --rm' : `bare spawn, ${o.paceMs} ms apart, interleaved`,
+          baseline: backend === 'docker' ? 'docker run --rm' : `bare spawn (${BASELINE_SPAWNER}), ${o.paceMs} ms apart, interleaved`,
           baselineP50: base.p50,
           ratio: ratio(e2e.p50, base.p50),
           ...(backend === 'docker' ? {} : { baselineBackToBackP50: bare[language].p50, ratioVsBackToBack: ratio(e2e.p50, bare[language].p50) }),

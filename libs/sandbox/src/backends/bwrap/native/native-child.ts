@@ -9,8 +9,8 @@ export interface NativeSpawnOptions {
   env: Record<string, string>;
   uid?: number;
   gid?: number;
-  /** Soft and hard value alike. */
-  limits: { core: number; fsize: number; nofile: number };
+  /** Soft and hard value alike; without them the child keeps this process's. */
+  limits?: { core: number; fsize: number; nofile: number };
 }
 
 const signalName = (n: number | null): NodeJS.Signals | null =>
@@ -31,11 +31,13 @@ export class NativeChild extends EventEmitter {
   constructor(addon: FastSpawnAddon, file: string, argv: string[], o: NativeSpawnOptions) {
     super();
     const c = addon.constants;
-    const limits = [
-      [c.RLIMIT_CORE, o.limits.core],
-      [c.RLIMIT_FSIZE, o.limits.fsize],
-      [c.RLIMIT_NOFILE, o.limits.nofile],
-    ].flatMap(([resource, value]) => [resource, value, value]);
+    const limits = o.limits
+      ? [
+          [c.RLIMIT_CORE, o.limits.core],
+          [c.RLIMIT_FSIZE, o.limits.fsize],
+          [c.RLIMIT_NOFILE, o.limits.nofile],
+        ].flatMap(([resource, value]) => [resource, value, value])
+      : [];
     const env = Object.entries(o.env).map(([k, v]) => `${k}=${v}`);
     const kinds = o.stdio.map((k) => (k === 'pipe' ? 1 : 0));
     // The exit callback comes from the event loop, never during spawn() itself; the next tick
