@@ -1,3 +1,4 @@
+import { ROOTFS_DEFINITION } from '../rootfs/rootfs-definition';
 import { TYPESCRIPT_IN_SANDBOX } from '../typescript/in-sandbox-typescript';
 import { FORGET_EVAL_GLOBALS } from './eval-globals';
 import { DONE_BYTE } from './warm-frame';
@@ -243,37 +244,12 @@ const NODE_LAUNCHER = (doneFd: number | null, typescript: boolean) => String.raw
 `;
 
 /**
- * Bash launcher: a bash already started, with a Python helper (started with it) that reads the
- * header from the shared fd 0, writes the files and hands main and args back over a pipe; bash
- * then sources main.sh with $0 and "$@" set, which spares a bash exec per run. What differs from
- * `bash main.sh`: `$-` has c, and BASH_LINENO/caller at top level name the launcher's line.
+ * Bash launcher: a bash already started, with the rootfs's frame unpacker (started with it) that
+ * reads the header from the shared fd 0, writes the files and hands main and args back over a
+ * pipe; bash then sources main.sh with $0 and "$@" set, which spares a bash exec per run. What
+ * differs from `bash main.sh`: `$-` has c, and BASH_LINENO/caller at top level name the launcher's line.
  */
-const BASH_LAUNCHER = String.raw`exec 3< <(exec python3 -I -S -c 'import os,sys
-os.write(1, b"R")
-def rd(n):
-    b = b""
-    while len(b) < n:
-        c = os.read(0, n - len(b))
-        if not c: os._exit(125)
-        b += c
-    return b
-h = rd(int.from_bytes(rd(4), "big"))
-items, pos = [], 0
-while pos < len(h):
-    n = int.from_bytes(h[pos:pos+4], "big"); items.append(h[pos+4:pos+4+n]); pos += 4 + n
-argc = int(items[1])
-files = items[2+argc:]
-for i in range(0, len(files), 2):
-    n = os.fsdecode(files[i]); p = "/work/" + n
-    if "/" in n: os.makedirs(os.path.dirname(p), 0o755, exist_ok=True)
-    fd = os.open(p, os.O_WRONLY|os.O_CREAT|os.O_EXCL|os.O_NOFOLLOW|os.O_CLOEXEC, 0o644)
-    v = memoryview(files[i+1])
-    while v: v = v[os.write(fd, v):]
-    os.close(fd)
-os.write(1, b"\0".join([items[0]] + items[2:2+argc]) + b"\0")
-os.close(1)
-os._exit(0)
-')
+const BASH_LAUNCHER = String.raw`exec 3< <(exec ${ROOTFS_DEFINITION.unpacker.path})
 read -r -N 1 -u 3 __r
 printf '\6' >&2
 mapfile -d '' -t -u 3 __a

@@ -299,6 +299,19 @@ for (const target of BACKEND_TARGETS.filter((t) => t.inspector)) {
       it('bash: $0, args, stdin and files', async () => {
         const files = [{ name: 'dir/data.txt', content: 'payload\n' }];
         same(await both('bash', 'echo "$0" "$@"; cat; cat dir/data.txt; ls -l --time-style=+ /work /work/dir | sort', { args: ['1 2', '*'], stdin: 'from stdin\n', files }));
+        // What the frame unpacker takes apart: empty and multi-line args, nested and empty files, non-ASCII names and bytes.
+        const nested = [
+          { name: 'a/b/c/deep.txt', content: 'é\u0000ü\n' },
+          { name: 'a/empty', content: '' },
+          { name: 'ünï.txt', content: 'x'.repeat(70_000) },
+        ];
+        const listing = 'printf "[%s]" "$#" "$@"; echo; find /work -printf "%M %s %p\\n" | sort; od -c a/b/c/deep.txt; wc -c ünï.txt';
+        const [unpacked, cold] = await both('bash', listing, { args: ['', 'two\nlines', '--', 'ä'], files: nested });
+        same([unpacked, cold]);
+        expect(unpacked.stdout).toContain('[4][][two\nlines][--][ä]\n');
+        expect(unpacked.stdout).toContain('-rw-r--r-- 0 /work/a/empty\n');
+        expect(unpacked.stdout).toContain('drwxr-xr-x 60 /work/a/b/c\n');
+        expect(unpacked.stdout).toContain('70000 ünï.txt\n');
         same(await both('bash', 'cat; echo "rc=$?"'));
         same(await both('bash', 'trap "echo bye" EXIT; echo out; missing_command; echo "rc=$?"; exit 3'));
         same(await both('bash', 'set -e; f() { false; }; echo before; f; echo unreachable'));

@@ -157,6 +157,21 @@ process.stdout.write(JSON.stringify([ts.cacheRejected, fs.readFileSync('/tmp/p/m
   return version;
 }
 
+/** Compiles the frame unpacker static into the tree (it needs nothing of the tree) and checks it starts there. */
+async function installUnpacker(root: string, log: Log): Promise<void> {
+  const { path, source } = ROOTFS_DEFINITION.unpacker;
+  const out = join(root, path);
+  await mkdir(dirname(out), { recursive: true });
+  log(`compiling ${source} into ${path}`);
+  const cc = process.env.CC ?? 'cc';
+  const built = await run(cc, ['-O2', '-static', '-o', out, join(projectRoot(), source)], log);
+  if (built.code !== 0) throw new Error(`${cc} could not build ${source} (a C compiler and libc6-dev are needed: apt-get install gcc libc6-dev)`);
+  await chmod(out, 0o755);
+  // With no frame on its input it says it is ready, then stops with 125.
+  const probe = await run('chroot', [root, path], null);
+  if (probe.code !== 125 || probe.stdout !== 'R') throw new Error(`${path} in the tree: exit ${probe.code}, wrote ${JSON.stringify(probe.stdout)}`);
+}
+
 export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
   const info = rootfsInfo();
   if (process.getuid?.() === 0) await ensureHostTools(log);
@@ -190,6 +205,7 @@ export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
     );
     const nodeVersion = await installNode(tmp, join(dataDir, 'npm'), log);
     const sucraseVersion = await installTypeScriptTranspiler(tmp, log);
+    await installUnpacker(tmp, log);
     const versions = { ...(await finishTree(tmp, log)), node: nodeVersion, [ROOTFS_DEFINITION.typescript.npmPackage]: sucraseVersion };
     const manifest = { hash: info.hash, definition: def, builtAt: new Date().toISOString(), versions };
     await writeFile(join(tmp, 'etc/sandbox-rootfs.json'), JSON.stringify(manifest, null, 2) + '\n');
