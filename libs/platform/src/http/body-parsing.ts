@@ -2,6 +2,7 @@ import express from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { toErrorResponse } from '../errors/error-body';
 import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
+import { fastJsonBody } from './fast-json-body';
 import { nestedDeeperThan } from './json-depth';
 
 /** Deeper bodies are refused before validation, whose recursive transform overflows the stack on them. */
@@ -23,5 +24,5 @@ export function bodyParsing(limitKb: number): (RequestHandler | ErrorRequestHand
     const { status, body } = toErrorResponse(err);
     res.status(status).json(body);
   };
-  return [express.json({ limit: `${limitKb}kb`, strict: true }), onlyObjects, toJsonError];
+  return [fastJsonBody(limitKb * 1024), express.json({ limit: `${limitKb}kb`, strict: true }), onlyObjects, toJsonError];
 }
