@@ -10,12 +10,14 @@ RUN npm run build \
  && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends debootstrap ca-certificates docker.io \
+RUN apt-get update && apt-get install -y --no-install-recommends debootstrap ca-certificates docker.io gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
+# The sandbox tree's unpacker is compiled from this source, and its hash is part of the tree's.
+COPY --from=build /app/libs/sandbox/native ./libs/sandbox/native
 ENV NODE_ENV=production PORT=3000
 EXPOSE 3000
 CMD ["node", "dist/apps/gateway/src/main.js"]

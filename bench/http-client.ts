@@ -29,13 +29,13 @@ export async function httpCall(url: string, method: string, headers: Record<stri
   const reused = idle.get(origin)?.pop();
   if (reused) {
     try {
-      return await exchange(reused, origin, request, method);
+      return await exchange(reused, origin, request, method, true);
     } catch (e) {
-      // The server may close a keep-alive socket just as it is reused: one more try on a new one, as node:http does.
-      if (!(e instanceof ReusedSocketClosed)) throw e;
+      // The server may close an idle keep-alive socket just as it is reused; a GET is tried again on a new one, anything else fails.
+      if (!(e instanceof ReusedSocketClosed) || (method !== 'GET' && method !== 'HEAD')) throw e;
     }
   }
-  return exchange(await openSocket(u.hostname, Number(u.port || 80), origin), origin, request, method);
+  return exchange(await openSocket(u.hostname, Number(u.port || 80), origin), origin, request, method, false);
 }
 
 export function closeAgent(): void {
@@ -74,7 +74,7 @@ function openSocket(host: string, port: number, origin: string): Promise<Socket>
   });
 }
 
-function exchange(socket: Socket, origin: string, request: Buffer, method: string): Promise<BenchResponse> {
+function exchange(socket: Socket, origin: string, request: Buffer, method: string, reused: boolean): Promise<BenchResponse> {
   return new Promise((resolve, reject) => {
     let buf: Buffer = Buffer.alloc(0);
     let head: Head | undefined;
@@ -105,7 +105,8 @@ function exchange(socket: Socket, origin: string, request: Buffer, method: strin
     const onClose = () => {
       const body = head && bodyOf(head, buf, method, true);
       if (head && body) return finish(undefined, responseOf(head, body.bytes));
-      finish(buf.length === 0 ? new ReusedSocketClosed('the socket closed before any answer') : new Error('the socket closed mid-response'));
+      if (buf.length > 0) return finish(new Error('the socket closed mid-response'));
+      finish(reused ? new ReusedSocketClosed('a reused socket closed before any answer') : new Error('the socket closed before any answer'));
     };
     socket.on('data', onData);
     socket.once('close', onClose);
@@ -130,9 +131,8 @@ function parseHead(buf: Buffer): Head | undefined {
 /** The body once complete (and where it ends in buf), else undefined; `closed`: nothing more will come. */
 function bodyOf(head: Head, buf: Buffer, method: string, closed: boolean): { bytes: Buffer; end: number } | undefined {
   const start = head.bodyStart;
-  if (method === 'HEAD' || head.status === 204 || head.status === 304 || (head.status >= 100 && head.status < 200)) {
-    return { bytes: Buffer.alloc(0), end: start };
-  }
+  if (head.status < 200) throw new Error(`an interim ${head.status} answer, which this client does not take`);
+  if (method === 'HEAD' || head.status === 204 || head.status === 304) return { bytes: Buffer.alloc(0), end: start };
   if (head.headers.get('transfer-encoding')?.toLowerCase().includes('chunked')) return dechunk(buf, start);
   const length = head.headers.get('content-length');
   if (length !== undefined) {
@@ -149,8 +149,9 @@ function dechunk(buf: Buffer, start: number): { bytes: Buffer; end: number } | u
   for (;;) {
     const lineEnd = buf.indexOf('\r\n', at);
     if (lineEnd < 0) return undefined;
-    const size = parseInt(buf.toString('latin1', at, lineEnd).split(';')[0], 16);
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error('bad chunk size');
+    const sizeText = buf.toString('latin1', at, lineEnd).split(';')[0].trim();
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new Error('bad chunk size');
+    const size = parseInt(sizeText, 16);
     if (size === 0) {
       const trailerEnd = buf.indexOf('\r\n\r\n', lineEnd);
       if (buf.subarray(lineEnd, lineEnd + 4).equals(Buffer.from('\r\n\r\n'))) return { bytes: Buffer.concat(parts), end: lineEnd + 4 };

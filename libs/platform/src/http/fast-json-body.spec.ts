@@ -70,6 +70,7 @@ describe('fastJsonBody answers as express.json({ strict: true }) does, over real
     ['scalar string', Buffer.from('"x"')],
     ['null', Buffer.from('null')],
     ['whitespace only', Buffer.from('   ')],
+    ['a BOM alone', Buffer.from([0xef, 0xbb, 0xbf])],
     ['BOM then scalar', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('true')])],
     ['two documents', Buffer.from('{}{}')],
     ['exactly at the limit', Buffer.from(`{"a":"${'x'.repeat(LIMIT - 8)}"}`)],

@@ -20,13 +20,17 @@ export function fastJsonBody(limitBytes: number): RequestHandler {
       return next();
     }
     const length = Number(h['content-length']);
-    if (!(length > 0 && length <= limitBytes)) return next();
+    if (!(length > 0 && length <= limitBytes) || req.readableEnded || !req.readable || req.readableEncoding !== null) return next();
     const chunks: Buffer[] = [];
     const onData = (chunk: Buffer) => chunks.push(chunk);
     const onError = () => finish(requestError('request aborted', 'request.aborted'));
     const onEnd = () => {
       let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text === '') {
+        req.body = {};
+        return finish();
+      }
       if (!OPENING.test(text)) return finish(requestError('The body is not a JSON object or array', 'entity.parse.failed'));
       try {
         req.body = JSON.parse(text) as unknown;

@@ -5,8 +5,9 @@ const started = Date.now();
 const log = (line: string) => process.stdout.write(`[sandbox:build +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
 (async () => {
-  await buildFastSpawn(log);
   const info = await buildRootfsTree(log);
+  // After the tree, whose build installs a compiler where none was.
+  await buildFastSpawn(log);
   if (!process.argv.includes('--no-docker')) await importDockerImage(info, log);
   // Opt-in: a gateway still running the previous definition keeps using its tree until restarted.
   if (process.argv.includes('--prune')) await pruneOldTrees(info, log);

@@ -39,10 +39,20 @@ async function must(cmd: string, args: string[], log: Log | null): Promise<strin
 
 /** debootstrap builds the tree; bubblewrap runs it (the Docker backend needs neither). */
 async function ensureHostTools(log: Log): Promise<void> {
-  const missing = [
+  await aptInstallMissing([
     ['/usr/sbin/debootstrap', 'debootstrap'],
     ['/usr/bin/bwrap', 'bubblewrap'],
-  ].flatMap(([path, pkg]) => (existsSync(path) ? [] : [pkg]));
+  ], log);
+}
+
+/** Only a build needs them: a C compiler and a static libc for the tree's unpacker. */
+async function ensureCompiler(log: Log): Promise<void> {
+  const libc: [string, string] = ['/usr/lib/x86_64-linux-gnu/libc.a', 'libc6-dev'];
+  await aptInstallMissing(process.env.CC ? [libc] : [['/usr/bin/cc', 'gcc'], libc], log);
+}
+
+async function aptInstallMissing(wanted: [path: string, pkg: string][], log: Log): Promise<void> {
+  const missing = wanted.flatMap(([path, pkg]) => (existsSync(path) ? [] : [pkg]));
   if (missing.length === 0) return;
   log(`installing ${missing.join(', ')} with apt-get`);
   const install = ['install', '-y', '--no-install-recommends', ...missing];
@@ -180,6 +190,7 @@ export async function buildRootfsTree(log: Log): Promise<RootfsInfo> {
     return info;
   }
   if (process.getuid?.() !== 0) throw new Error('building the rootfs needs root (debootstrap, chroot)');
+  await ensureCompiler(log);
   const dataDir = sandboxDataDir();
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
   await removeStaleBuilds(dataDir);
