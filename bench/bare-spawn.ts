@@ -50,9 +50,9 @@ export async function runOnce(argv: string[], env: NodeJS.ProcessEnv = CLEAN_ENV
   });
 }
 
-function onPath(command: string, path = ''): string {
+function onPath(command: string, path = CLEAN_ENV.PATH): string {
   if (command.includes('/')) return command;
-  for (const dir of path.split(':')) {
+  for (const dir of path.split(':').filter((d) => d.startsWith('/'))) {
     try {
       accessSync(join(dir, command), constants.X_OK);
       return join(dir, command);
