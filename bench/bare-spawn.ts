@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { isExecutable } from '@app/sandbox/backends/bwrap/host-checks';
 import { loadFastSpawn } from '@app/sandbox/backends/bwrap/native/fast-spawn-addon';
 import { NativeChild } from '@app/sandbox/backends/bwrap/native/native-child';
 import { machineCpuDuring } from './cpu-usage';
@@ -42,23 +42,27 @@ export const BASELINE_SPAWNER = fastSpawn ? 'fast-spawn addon' : 'child_process'
 export async function runOnce(argv: string[], env: NodeJS.ProcessEnv = CLEAN_ENV): Promise<void> {
   if (!fastSpawn) return void (await spawnChecked(argv, { env }));
   const strings = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const file = await onPath(argv[0], strings.PATH);
   await new Promise<void>((resolve, reject) => {
-    const child = new NativeChild(fastSpawn, onPath(argv[0], strings.PATH), argv, { stdio: ['ignore', 'ignore', 'pipe'], env: strings });
+    const child = new NativeChild(fastSpawn, file, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: strings });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d));
     child.on('close', (code: number | null) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`))));
   });
 }
 
-function onPath(command: string, path = CLEAN_ENV.PATH): string {
+const resolved = new Map<string, string>();
+
+/** The command's file on PATH, looked up once (the lookup is not part of any timed spawn after the first). */
+async function onPath(command: string, path = CLEAN_ENV.PATH): Promise<string> {
   if (command.includes('/')) return command;
+  const key = `${path}\0${command}`;
+  const known = resolved.get(key);
+  if (known) return known;
   for (const dir of path.split(':').filter((d) => d.startsWith('/'))) {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return join(dir, command);
-    } catch {
-      // not in this directory
-    }
+    if (!(await isExecutable(join(dir, command)))) continue;
+    resolved.set(key, join(dir, command));
+    return join(dir, command);
   }
   throw new Error(`${command} is not on PATH ${path}`);
 }
