@@ -144,10 +144,12 @@ export class BwrapBackend implements SandboxBackend, WarmCapable {
     return result!;
   }
 
-  /** Run cgroups are removed after their result is returned; this waits for those removals. */
+  /** Run cgroups are released after their result is returned; this waits for that, then removes those kept for reuse. */
   async drain(): Promise<void> {
     await this.zygotes?.retireIdle();
     await this.teardown.drain();
+    const found = await this.cgroups;
+    if (found !== undefined && typeof found !== 'string') await found.removeSpares();
   }
 
   async startWarm(runtime: WarmRuntime, limits: RunLimits, urgency?: WarmUrgency): Promise<WarmSandbox> {

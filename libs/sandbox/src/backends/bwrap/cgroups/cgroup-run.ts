@@ -32,4 +32,6 @@ export interface CgroupManager {
   /** A reason why runs cannot be limited, or undefined when they can. */
   problem(): Promise<string | undefined>;
   create(limits: CgroupRunLimits): Promise<CgroupRun>;
+  /** Removes the emptied run cgroups kept for later runs (v1 keeps some; see CgroupV1Manager). */
+  removeSpares(): Promise<void>;
 }

@@ -1,18 +1,36 @@
 import { mkdir, rmdir } from 'node:fs/promises';
 import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CgroupMount, nextRunName, writeValue } from './cgroup-fs';
+import { CgroupMount, nextRunName, parseNumber, readText } from './cgroup-fs';
 import { CgroupManager, CgroupRun, CgroupRunLimits } from './cgroup-run';
-import { CgroupV1Run } from './cgroup-v1-run';
+import { CgroupV1Dirs } from './cgroup-v1-dirs';
+import { CgroupV1Run, DEFAULT_CPU_SHARES } from './cgroup-v1-run';
 import { removeStaleSubtrees, SUBTREE_PREFIX } from './stale-cgroups';
 
 const REQUIRED = ['memory', 'pids'];
 const OPTIONAL = ['cpuacct', 'cpu'];
 const CFS_PERIOD_US = 100_000;
+/** Run cgroups kept for later runs: about as many as are in use at once (pools plus live runs). */
+const MAX_SPARES = 16;
+/**
+ * What a run may leave charged (mostly kernel objects of its namespaces, freed shortly after,
+ * and page cache) for its cgroup to serve another run, whose memory peak starts from it.
+ */
+const REUSE_MAX_CHARGED_BYTES = 512 * 1024;
 
+/**
+ * Run cgroups under sandbox-<pid> in each hierarchy. An emptied run cgroup is kept for another
+ * run rather than removed and made again: in v1 each mkdir populates every controller's files
+ * and each rmdir takes the kernel's css teardown and RCU grace periods (together ~0.5 ms of CPU
+ * per run on 4 hierarchies here, and removed memory cgroups linger while charged). It is reused
+ * only when its run left no process and no OOM kill, and once its charge has fallen under
+ * REUSE_MAX_CHARGED_BYTES; its counters (CPU time, memory peak, failcnt) are reset first.
+ */
 export class CgroupV1Manager implements CgroupManager {
   readonly version = 1 as const;
   private bases?: Promise<Map<string, string>>;
+  private readonly spares: CgroupV1Dirs[] = [];
+  private memswSupported = true;
 
   constructor(private readonly mounts: ReadonlyMap<string, CgroupMount>) {}
 
@@ -52,6 +70,13 @@ export class CgroupV1Manager implements CgroupManager {
       bases.set(controller, base);
     }
     process.once('exit', () => {
+      for (const dir of this.spares.splice(0).flatMap((d) => d.unique())) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          // removed with its subtree by the next start's sweep
+        }
+      }
       for (const base of bases.values()) {
         try {
           rmdirSync(base);
@@ -65,33 +90,76 @@ export class CgroupV1Manager implements CgroupManager {
 
   async create(limits: CgroupRunLimits): Promise<CgroupRun> {
     const bases = await this.ensureBases();
+    for (let spare = this.spares.shift(); spare; spare = this.spares.shift()) {
+      if (await this.readyForReuse(spare, limits)) return this.runIn(spare);
+      void spare.removeAll().catch(() => undefined);
+    }
     const name = nextRunName();
-    const dirs = new Map<string, string>();
+    const byController = new Map<string, string>();
     try {
       for (const [controller, base] of bases) {
         const dir = join(base, name);
         // Co-mounted controllers (e.g. cpu,cpuacct) share one directory.
-        if (![...dirs.values()].includes(dir)) await mkdir(dir);
-        dirs.set(controller, dir);
+        if (![...byController.values()].includes(dir)) await mkdir(dir);
+        byController.set(controller, dir);
       }
-      const mem = dirs.get('memory')!;
-      await writeValue(join(mem, 'memory.limit_in_bytes'), String(limits.memoryBytes));
-      try {
-        // memory+swap at the same value: no swapping around the limit.
-        await writeValue(join(mem, 'memory.memsw.limit_in_bytes'), String(limits.memoryBytes));
-      } catch {
-        // swap accounting disabled
-      }
-      await writeValue(join(dirs.get('pids')!, 'pids.max'), String(limits.pids));
-      const cpu = dirs.get('cpu');
-      if (cpu) {
-        await writeValue(join(cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
-        await writeValue(join(cpu, 'cpu.cfs_quota_us'), String(Math.round(limits.cpus * CFS_PERIOD_US)));
-      }
+      const dirs = new CgroupV1Dirs(byController);
+      await this.applyLimits(dirs, limits);
+      return this.runIn(dirs);
     } catch (err) {
-      for (const dir of dirs.values()) await rmdir(dir).catch(() => undefined);
+      for (const dir of new Set(byController.values())) await rmdir(dir).catch(() => undefined);
       throw err;
     }
-    return new CgroupV1Run(dirs);
+  }
+
+  async removeSpares(): Promise<void> {
+    for (const dirs of this.spares.splice(0)) await dirs.removeAll().catch(() => undefined);
+  }
+
+  private runIn(dirs: CgroupV1Dirs): CgroupV1Run {
+    return new CgroupV1Run(dirs, (released, reusable) => this.release(released, reusable));
+  }
+
+  private async release(dirs: CgroupV1Dirs, reusable: boolean): Promise<void> {
+    if (reusable && this.spares.length < MAX_SPARES) this.spares.push(dirs);
+    else await dirs.removeAll();
+  }
+
+  private async readyForReuse(dirs: CgroupV1Dirs, limits: CgroupRunLimits): Promise<boolean> {
+    try {
+      const charged = parseNumber(await readText(join(dirs.get('memory')!, 'memory.usage_in_bytes')));
+      if (charged === undefined || charged > REUSE_MAX_CHARGED_BYTES) return false;
+      await this.applyLimits(dirs, limits);
+      await dirs.set('cpu', 'cpu.shares', DEFAULT_CPU_SHARES);
+      await dirs.reset('memory', 'memory.max_usage_in_bytes');
+      await dirs.reset('memory', 'memory.failcnt');
+      await dirs.reset('cpuacct', 'cpuacct.usage');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async applyLimits(dirs: CgroupV1Dirs, limits: CgroupRunLimits): Promise<void> {
+    const bytes = String(limits.memoryBytes);
+    // The kernel keeps memory's limit at or under memory+swap's: raise that one first.
+    const raising = Number(dirs.current('memory', 'memory.limit_in_bytes') ?? Infinity) < limits.memoryBytes;
+    if (raising) await this.setMemsw(dirs, bytes);
+    await dirs.set('memory', 'memory.limit_in_bytes', bytes);
+    if (!raising) await this.setMemsw(dirs, bytes);
+    await dirs.set('pids', 'pids.max', String(limits.pids));
+    await dirs.set('cpu', 'cpu.cfs_period_us', String(CFS_PERIOD_US));
+    await dirs.set('cpu', 'cpu.cfs_quota_us', String(Math.round(limits.cpus * CFS_PERIOD_US)));
+  }
+
+  /** memory+swap at the memory limit: no swapping around it. */
+  private async setMemsw(dirs: CgroupV1Dirs, bytes: string): Promise<void> {
+    if (!this.memswSupported) return;
+    try {
+      await dirs.set('memory', 'memory.memsw.limit_in_bytes', bytes);
+    } catch (err) {
+      // ENOENT: swap accounting is disabled
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.memswSupported = false;
+    }
   }
 }

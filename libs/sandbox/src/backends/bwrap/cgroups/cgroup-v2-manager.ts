@@ -87,4 +87,7 @@ export class CgroupV2Manager implements CgroupManager {
     }
     return new CgroupV2Run(dir);
   }
+
+  /** v2 keeps none: memory.peak cannot be reset before Linux 6.12, so a reused cgroup would report an earlier run's peak. */
+  async removeSpares(): Promise<void> {}
 }
