@@ -28,12 +28,15 @@ export class CgroupV1Dirs {
     return dir === undefined ? undefined : this.written.get(join(dir, file));
   }
 
-  /** Writes a settings file unless it already holds this value; no-op where the controller is not mounted. */
-  async set(controller: string, file: string, value: string): Promise<void> {
+  /**
+   * Writes a settings file unless it already holds this value (or `always`, for a write that
+   * does more than set it); no-op where the controller is not mounted.
+   */
+  async set(controller: string, file: string, value: string, always = false): Promise<void> {
     const dir = this.get(controller);
     if (dir === undefined) return;
     const path = join(dir, file);
-    if (this.written.get(path) === value) return;
+    if (!always && this.written.get(path) === value) return;
     this.written.delete(path);
     await writeValue(path, value);
     this.written.set(path, value);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCgroupLayout, sleep } from './cgroup-fs';
+import { readCgroupLayout, removeCgroupDir, sleep } from './cgroup-fs';
 import { CgroupRun, CgroupRunLimits } from './cgroup-run';
 import { CgroupV1Manager } from './cgroup-v1-manager';
 
@@ -44,6 +44,7 @@ describe('CgroupV1Manager on this host: run cgroups kept for later runs', () => 
       await run.killAll();
       await run.remove().catch(() => undefined);
     }
+    await manager?.removeSpares();
   });
 
   /** sh attached to a new run cgroup before its script starts, with its directory in each hierarchy. */
@@ -110,7 +111,7 @@ describe('CgroupV1Manager on this host: run cgroups kept for later runs', () => 
     const next = await shIn(LIMITS, 'exit 0');
     expect(next.dir).not.toBe(held.dir);
     expect(await held.run.killAll()).toBe(true);
-    for (const dir of new Set(held.dirs.values())) rmdirSync(dir);
+    for (const dir of new Set(held.dirs.values())) await removeCgroupDir(dir);
     await next.exited;
   });
 });

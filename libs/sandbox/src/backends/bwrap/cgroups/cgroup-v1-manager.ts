@@ -24,12 +24,14 @@ const REUSE_MAX_CHARGED_BYTES = 512 * 1024;
  * and each rmdir takes the kernel's css teardown and RCU grace periods (together ~0.5 ms of CPU
  * per run on 4 hierarchies here, and removed memory cgroups linger while charged). It is reused
  * only when its run left no process and no OOM kill, and once its charge has fallen under
- * REUSE_MAX_CHARGED_BYTES; its counters (CPU time, memory peak, failcnt) are reset first.
+ * REUSE_MAX_CHARGED_BYTES and pids.current is 0; its counters (CPU time, memory peak, failcnt) are
+ * reset and its CFS quota rewritten first.
  */
 export class CgroupV1Manager implements CgroupManager {
   readonly version = 1 as const;
   private bases?: Promise<Map<string, string>>;
   private readonly spares: CgroupV1Dirs[] = [];
+  private readonly discarding = new Set<Promise<void>>();
   private memswSupported = true;
 
   constructor(private readonly mounts: ReadonlyMap<string, CgroupMount>) {}
@@ -92,7 +94,7 @@ export class CgroupV1Manager implements CgroupManager {
     const bases = await this.ensureBases();
     for (let spare = this.spares.shift(); spare; spare = this.spares.shift()) {
       if (await this.readyForReuse(spare, limits)) return this.runIn(spare);
-      void spare.removeAll().catch(() => undefined);
+      this.discard(spare);
     }
     const name = nextRunName();
     const byController = new Map<string, string>();
@@ -113,7 +115,16 @@ export class CgroupV1Manager implements CgroupManager {
   }
 
   async removeSpares(): Promise<void> {
-    for (const dirs of this.spares.splice(0)) await dirs.removeAll().catch(() => undefined);
+    this.spares.splice(0).forEach((dirs) => this.discard(dirs));
+    while (this.discarding.size > 0) await Promise.all(this.discarding);
+  }
+
+  private discard(dirs: CgroupV1Dirs): void {
+    const removal: Promise<void> = dirs
+      .removeAll()
+      .catch(() => undefined)
+      .finally(() => this.discarding.delete(removal));
+    this.discarding.add(removal);
   }
 
   private runIn(dirs: CgroupV1Dirs): CgroupV1Run {
@@ -127,9 +138,11 @@ export class CgroupV1Manager implements CgroupManager {
 
   private async readyForReuse(dirs: CgroupV1Dirs, limits: CgroupRunLimits): Promise<boolean> {
     try {
+      // cgroup.procs leaves out a dying process that pids.current still counts.
+      if (parseNumber(await readText(join(dirs.get('pids')!, 'pids.current'))) !== 0) return false;
       const charged = parseNumber(await readText(join(dirs.get('memory')!, 'memory.usage_in_bytes')));
       if (charged === undefined || charged > REUSE_MAX_CHARGED_BYTES) return false;
-      await this.applyLimits(dirs, limits);
+      await this.applyLimits(dirs, limits, true);
       await dirs.set('cpu', 'cpu.shares', DEFAULT_CPU_SHARES);
       await dirs.reset('memory', 'memory.max_usage_in_bytes');
       await dirs.reset('memory', 'memory.failcnt');
@@ -140,7 +153,8 @@ export class CgroupV1Manager implements CgroupManager {
     }
   }
 
-  private async applyLimits(dirs: CgroupV1Dirs, limits: CgroupRunLimits): Promise<void> {
+  /** `reused`: the CFS quota is written even when unchanged, which refills it and ends a throttle the last run left. */
+  private async applyLimits(dirs: CgroupV1Dirs, limits: CgroupRunLimits, reused = false): Promise<void> {
     const bytes = String(limits.memoryBytes);
     // The kernel keeps memory's limit at or under memory+swap's: raise that one first.
     const raising = Number(dirs.current('memory', 'memory.limit_in_bytes') ?? Infinity) < limits.memoryBytes;
@@ -149,7 +163,7 @@ export class CgroupV1Manager implements CgroupManager {
     if (!raising) await this.setMemsw(dirs, bytes);
     await dirs.set('pids', 'pids.max', String(limits.pids));
     await dirs.set('cpu', 'cpu.cfs_period_us', String(CFS_PERIOD_US));
-    await dirs.set('cpu', 'cpu.cfs_quota_us', String(Math.round(limits.cpus * CFS_PERIOD_US)));
+    await dirs.set('cpu', 'cpu.cfs_quota_us', String(Math.round(limits.cpus * CFS_PERIOD_US)), reused);
   }
 
   /** memory+swap at the memory limit: no swapping around it. */
