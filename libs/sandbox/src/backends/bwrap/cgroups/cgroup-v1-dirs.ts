@@ -1,3 +1,4 @@
+import { closeSync, openSync, write } from 'node:fs';
 import { join } from 'node:path';
 import { removeCgroupDir, writeValue } from './cgroup-fs';
 import { StatFiles } from './stat-files';
@@ -6,11 +7,13 @@ import { StatFiles } from './stat-files';
  * One run cgroup's directories in the v1 hierarchies (controller → directory; co-mounted
  * controllers share one), and what was last written to each settings file: a directory used
  * again for another run gets only the settings that differ. Counters are reset, never cached.
- * Its statistics files stay open while it is kept for another run; removeAll() closes them.
+ * Its statistics files and `cgroup.procs` files stay open while it is kept for another run;
+ * removeAll() closes them.
  */
 export class CgroupV1Dirs {
   readonly stats = new StatFiles();
   private readonly written = new Map<string, string>();
+  private procsFds?: number[];
 
   constructor(readonly byController: ReadonlyMap<string, string>) {}
 
@@ -47,9 +50,22 @@ export class CgroupV1Dirs {
     if (dir !== undefined) await writeValue(join(dir, file), '0');
   }
 
-  /** Closes the statistics files and removes every directory (rmdir: they must be empty). */
+  /**
+   * Moves a process into every directory: one write per hierarchy on the thread pool, into
+   * `cgroup.procs` files opened once (a move can wait an RCU grace period; see CgroupV1Run.attach).
+   */
+  async attach(pid: number): Promise<void> {
+    this.procsFds ??= this.unique().map((dir) => openSync(join(dir, 'cgroup.procs'), 'w'));
+    const bytes = Buffer.from(String(pid));
+    await Promise.all(
+      this.procsFds.map((fd) => new Promise<void>((resolve, reject) => write(fd, bytes, 0, bytes.length, 0, (err) => (err ? reject(err) : resolve())))),
+    );
+  }
+
+  /** Closes the files kept open and removes every directory (rmdir: they must be empty). */
   async removeAll(): Promise<void> {
     this.stats.close();
+    for (const fd of this.procsFds?.splice(0) ?? []) closeSync(fd);
     for (const dir of this.unique()) await removeCgroupDir(dir);
   }
 }

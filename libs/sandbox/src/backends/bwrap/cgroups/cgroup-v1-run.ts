@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyedValue, killPids, readPids, sleep } from './cgroup-fs';
 import { CgroupRun, CgroupStats } from './cgroup-run';
@@ -29,7 +28,7 @@ export class CgroupV1Run implements CgroupRun {
    */
   async attach(pid: number): Promise<void> {
     this.assertInUse();
-    await Promise.all(this.dirs.unique().map((dir) => writeFile(join(dir, 'cgroup.procs'), String(pid))));
+    await this.dirs.attach(pid);
   }
 
   async stats(): Promise<CgroupStats> {
