@@ -14,6 +14,7 @@ export class CgroupV1Dirs {
   readonly stats = new StatFiles();
   private readonly written = new Map<string, string>();
   private procsFds?: number[];
+  private readonly moving = new Set<Promise<void>>();
 
   constructor(readonly byController: ReadonlyMap<string, string>) {}
 
@@ -54,18 +55,35 @@ export class CgroupV1Dirs {
    * Moves a process into every directory: one write per hierarchy on the thread pool, into
    * `cgroup.procs` files opened once (a move can wait an RCU grace period; see CgroupV1Run.attach).
    */
-  async attach(pid: number): Promise<void> {
-    this.procsFds ??= this.unique().map((dir) => openSync(join(dir, 'cgroup.procs'), 'w'));
+  attach(pid: number): Promise<void> {
+    const fds = (this.procsFds ??= openAll(this.unique().map((dir) => join(dir, 'cgroup.procs'))));
     const bytes = Buffer.from(String(pid));
-    await Promise.all(
-      this.procsFds.map((fd) => new Promise<void>((resolve, reject) => write(fd, bytes, 0, bytes.length, 0, (err) => (err ? reject(err) : resolve())))),
-    );
+    const moved = Promise.all(
+      fds.map((fd) => new Promise<void>((resolve, reject) => write(fd, bytes, 0, bytes.length, 0, (err) => (err ? reject(err) : resolve())))),
+    ).then(() => undefined);
+    const settled: Promise<void> = moved.catch(() => undefined).finally(() => this.moving.delete(settled));
+    this.moving.add(settled);
+    return moved;
   }
 
-  /** Closes the files kept open and removes every directory (rmdir: they must be empty). */
+  /** Closes the files kept open (once no write to them is queued) and removes every directory (rmdir: they must be empty). */
   async removeAll(): Promise<void> {
     this.stats.close();
-    for (const fd of this.procsFds?.splice(0) ?? []) closeSync(fd);
+    await Promise.all(this.moving);
+    for (const fd of this.procsFds ?? []) closeSync(fd);
+    this.procsFds = undefined;
     for (const dir of this.unique()) await removeCgroupDir(dir);
+  }
+}
+
+/** Every file opened for writing, or none: a failure closes those already opened. */
+function openAll(paths: string[]): number[] {
+  const fds: number[] = [];
+  try {
+    for (const path of paths) fds.push(openSync(path, 'w'));
+    return fds;
+  } catch (err) {
+    fds.forEach((fd) => closeSync(fd));
+    throw err;
   }
 }
